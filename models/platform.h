@@ -1,0 +1,48 @@
+/* platform.h — the interface every platform model implements.
+ *
+ * A platform type is a const descriptor selected by the scenario's `kind`, in
+ * the way of gsl_rng_type. The loader reads the platform's section with the
+ * type's schema into a plain config struct; the runner then creates one state
+ * per run, feeds it every arrival, and finishes it at the end. A model reports
+ * everything through the recorder in its context, never by writing files. */
+#ifndef MODELS_PLATFORM_H
+#define MODELS_PLATFORM_H
+
+#include <stdint.h>
+
+#include "output/recorder.h"
+#include "sim/cfg.h"
+#include "sim/engine.h"
+#include "sim/error.h"
+#include "workloads/source.h"
+
+/* What a model gets from the runner; all borrowed for the run's life. */
+typedef struct platform_ctx {
+  sim_engine *eng;
+  out_recorder *rec;
+  const char *name; /* the platform's name in the scenario */
+  uint64_t seed;    /* scenario seed; name streams "<name>/<purpose>" via sim_rng */
+  double end_s;     /* simulated horizon of arrivals */
+} platform_ctx;
+
+typedef struct platform_type {
+  const char *name;         /* the scenario's `kind` */
+  const char *summary;      /* one line for --help and docs */
+  const cfg_schema *schema; /* the platform's keys (besides name and kind) */
+  /* Builds the model; returns NULL with err set on failure. */
+  void *(*create)(const void *cfg, const platform_ctx *ctx, sim_error *err);
+  /* One request arrives now (sim_now == req->arrival_s); req is borrowed. */
+  void (*on_arrival)(void *state, const wl_request *req);
+  /* Requests in the platform (queued or in service), for draining. */
+  uint64_t (*in_flight)(const void *state);
+  /* The run ends now: settle what accrues (billing up to now). */
+  void (*finish)(void *state);
+  void (*destroy)(void *state);
+} platform_type;
+
+/* The registry: looks a type up by kind; NULL when unknown. */
+const platform_type *platform_find(const char *kind);
+/* All known types, NULL-terminated (for hints and docs). */
+extern const platform_type *const platform_types[];
+
+#endif

@@ -1,0 +1,187 @@
+/* run.c — the runner: scenario in, per-platform outputs and summary out (see
+ * run.h). It is the only place where the engine, a workload source, a platform
+ * model and the recorder meet. */
+#include "sim/run.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output/summary.h"
+#include "sim/engine.h"
+
+/* The arrival stream: the workload source, one request of look-ahead, the
+ * horizon, and progress bookkeeping. */
+typedef struct arrivals {
+  wl_source *src;
+  const platform_type *type;
+  void *state;
+  wl_request next;
+  bool have_next;
+  double horizon_s;    /* arrivals after it are not fed (0 = none) */
+  sim_error *err;
+  uint64_t fed;
+  /* progress */
+  bool progress;
+  const char *name;
+  double started_wall, last_print_wall;
+} arrivals;
+
+static double wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int arrivals_peek(void *ctx, double *at_s) {
+  arrivals *a = ctx;
+  if (!a->have_next) {
+    int rc = wl_next(a->src, &a->next, a->err);
+    if (rc <= 0) return rc;
+    a->have_next = true;
+  }
+  if (a->horizon_s > 0 && a->next.arrival_s > a->horizon_s) return 0;
+  *at_s = a->next.arrival_s;
+  return 1;
+}
+
+static void print_progress(arrivals *a, double now_s) {
+  double wall = wall_now();
+  if (wall - a->last_print_wall < 0.5) return;
+  a->last_print_wall = wall;
+  double elapsed = wall - a->started_wall;
+  double rate = elapsed > 0 ? a->fed / elapsed : 0;
+  char eta[32] = "?";
+  if (a->horizon_s > 0 && now_s > 0)
+    snprintf(eta, sizeof eta, "%.0fs", elapsed * (a->horizon_s - now_s) / now_s);
+  fprintf(stderr, "\r%s: t=%.0fs  %llu requests  %.2fM req/s  ETA %s   ", a->name, now_s,
+          (unsigned long long)a->fed, rate / 1e6, eta);
+}
+
+static void arrivals_fire(sim_engine *eng, void *ctx) {
+  arrivals *a = ctx;
+  a->have_next = false;
+  a->fed++;
+  a->type->on_arrival(a->state, &a->next);
+  if (a->progress && (a->fed & 0xffff) == 0) print_progress(a, sim_now(eng));
+}
+
+typedef struct drain_check {
+  const platform_type *type;
+  void *state;
+} drain_check;
+
+static bool drained(void *ctx) {
+  drain_check *d = ctx;
+  return d->type->in_flight(d->state) == 0;
+}
+
+static bool stream_done(void *ctx) { return sim_stream_done(ctx); }
+
+const char *run_out_dir(const scenario *sc, const run_options *opt) {
+  return opt && opt->out_dir ? opt->out_dir : sc->output.dir;
+}
+
+/* Runs the engine over the arrivals, then drains. Returns a status. */
+static int simulate(const scenario *sc, sim_engine *eng, arrivals *a, sim_error *err) {
+  int rc;
+  if (sc->duration_s > 0) {
+    rc = sim_run(eng, sc->duration_s, NULL, NULL);
+  } else {
+    /* No horizon: the workload's own end is the horizon. */
+    rc = sim_run(eng, INFINITY, stream_done, eng);
+  }
+  if (rc < 0) return -rc;
+  drain_check d = {a->type, a->state};
+  if (!drained(&d)) {
+    rc = sim_run(eng, sim_now(eng) + sc->drain_s, drained, &d);
+    if (rc < 0) return -rc;
+  }
+  return SIM_OK;
+}
+
+static int run_platform(const scenario *sc, const scenario_platform *p, const char *dir,
+                        bool progress, run_result *res, out_platform_result *summary,
+                        out_recorder **rec_out, sim_error *err) {
+  int rc = SIM_EFAIL;
+  double wall0 = wall_now();
+  sim_engine *eng = sim_engine_alloc();
+  out_recorder *rec = NULL;
+  wl_source *src = NULL;
+  void *state = NULL;
+  char pdir[4096];
+  snprintf(pdir, sizeof pdir, "%s/%s", dir, p->name);
+
+  out_recorder_cfg rcfg = {.resolution_s = sc->output.resolution_s, .dir = pdir,
+                           .timeseries = true, .decisions = true};
+  if ((rc = out_recorder_open(&rcfg, &rec, err))) goto fail;
+  if ((rc = wl_open(&sc->workload, sc->seed, &src, err))) goto fail;
+  platform_ctx ctx = {.eng = eng, .rec = rec, .name = p->name, .seed = sc->seed,
+                      .end_s = sc->duration_s};
+  state = p->type->create(p->cfg, &ctx, err);
+  if (!state) {
+    rc = err && err->status ? err->status : SIM_ESCENARIO;
+    goto fail;
+  }
+  arrivals a = {.src = src, .type = p->type, .state = state, .horizon_s = sc->duration_s,
+                .err = err, .progress = progress, .name = p->name,
+                .started_wall = wall0, .last_print_wall = wall0};
+  sim_stream stream = {arrivals_peek, arrivals_fire, &a};
+  sim_set_stream(eng, &stream);
+  if ((rc = simulate(sc, eng, &a, err))) {
+    sim_error_prefix(err, "platform %s: ", p->name);
+    goto fail;
+  }
+  if (progress) fputs("\r\033[K", stderr);
+  p->type->finish(state);
+  if ((rc = out_recorder_finish(rec, sim_now(eng), err))) goto fail;
+
+  res->name = p->name;
+  res->kind = p->type->name;
+  out_recorder_totals(rec, &res->totals);
+  const out_sketch *lat = out_recorder_latency(rec);
+  res->p50_s = out_sketch_quantile(lat, 0.50);
+  res->p95_s = out_sketch_quantile(lat, 0.95);
+  res->p99_s = out_sketch_quantile(lat, 0.99);
+  res->events = sim_fired_count(eng);
+  res->wall_s = wall_now() - wall0;
+  summary->name = p->name;
+  summary->kind = p->type->name;
+  summary->totals = res->totals;
+  summary->latency = lat; /* kept alive: the recorder is freed by the caller */
+  p->type->destroy(state);
+  wl_source_free(src);
+  sim_engine_free(eng);
+  /* The caller frees rec after writing the summary: the sketch lives in it. */
+  *rec_out = rec;
+  return SIM_OK;
+fail:
+  if (progress) fputs("\r\033[K", stderr);
+  if (state) p->type->destroy(state);
+  wl_source_free(src);
+  out_recorder_free(rec);
+  sim_engine_free(eng);
+  return rc;
+}
+
+int run_scenario(const scenario *sc, const run_options *opt, run_result *results,
+                 sim_error *err) {
+  const char *dir = run_out_dir(sc, opt);
+  size_t n = sc->n_platforms;
+  run_result *res = sim_xcalloc(n, sizeof *res);
+  out_platform_result *sum = sim_xcalloc(n, sizeof *sum);
+  out_recorder **recs = sim_xcalloc(n, sizeof *recs);
+  int rc = SIM_OK;
+  for (size_t i = 0; i < n && rc == SIM_OK; i++)
+    rc = run_platform(sc, &sc->platforms[i], dir, opt && opt->progress, &res[i], &sum[i],
+                      &recs[i], err);
+  if (rc == SIM_OK) rc = out_write_summary(dir, sc->name, sc->seed, sum, n, err);
+  if (rc == SIM_OK && results) memcpy(results, res, n * sizeof *res);
+  for (size_t i = 0; i < n; i++) out_recorder_free(recs[i]);
+  free(recs);
+  free(res);
+  free(sum);
+  return rc;
+}

@@ -1,0 +1,59 @@
+/* scenario.h — a scenario file (DESIGN.md §6) loaded into plain structs.
+ *
+ * The loader parses YAML with libfyaml, applies `--set key.path=value`
+ * overrides to the document, then reads it through the schemas of cfg.h: the
+ * scenario's own keys here, the workload's from workloads/, each platform's from
+ * its type. Every error names file:line:col, the key path and what was expected. */
+#ifndef SIM_SCENARIO_H
+#define SIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/platform.h"
+#include "sim/cfg.h"
+#include "workloads/workload.h"
+
+typedef struct scenario_platform {
+  char *name;                 /* unique within the scenario */
+  const platform_type *type;  /* from `kind` */
+  void *cfg;                  /* type->schema->size bytes */
+} scenario_platform;
+
+typedef struct scenario_output {
+  char *dir;           /* output folder */
+  double resolution_s; /* time-series interval */
+} scenario_output;
+
+typedef struct scenario {
+  char *name;
+  uint64_t seed;
+  double duration_s;   /* horizon of arrivals; 0 = the workload's own end */
+  double drain_s;      /* after the horizon, run at most this long for in-flight requests */
+  wl_config workload;
+  scenario_output output;
+  scenario_platform *platforms;
+  size_t n_platforms;
+  char *source;        /* the file name or "<demo>" */
+  cfg_ctx *ctx;        /* keeps which values were defaulted */
+} scenario;
+
+/* One `--set key.path=value` override. */
+typedef struct scenario_override {
+  const char *text; /* "key.path=value" as given */
+} scenario_override;
+
+/* Loads a scenario from a file, or from text (name used in messages), applying
+ * overrides in order. On error returns SIM_ESCENARIO (or SIM_EINPUT when the
+ * file cannot be read) with err set; *out is NULL. */
+int scenario_load_file(const char *path, const scenario_override *ov, size_t n_ov,
+                       scenario **out, sim_error *err);
+int scenario_load_text(const char *name, const char *text, size_t len,
+                       const scenario_override *ov, size_t n_ov, scenario **out,
+                       sim_error *err);
+void scenario_free(scenario *sc);
+
+/* The built-in demo scenario's YAML text (docs/examples/demo.yaml). */
+extern const char scenario_demo_yaml[];
+
+#endif

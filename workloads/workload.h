@@ -1,0 +1,40 @@
+/* workload.h — the scenario's `workload:` section and the factory that turns
+ * it into a wl_source.
+ *
+ * Several platforms in one scenario each open their own source from the same
+ * (read-only) config and seed, so they see the same requests. */
+#ifndef WL_WORKLOAD_H
+#define WL_WORKLOAD_H
+
+#include <gsl/gsl_rng.h>
+
+#include "sim/cfg.h"
+#include "workloads/dist.h"
+#include "workloads/source.h"
+
+/* How a duration splits into CPU work and waiting (DESIGN.md §4). */
+typedef struct wl_request_cfg {
+  wl_dist duration;  /* total service time at 1 vCPU with no contention */
+  double cpu_share;  /* fraction of duration that is CPU work, [0, 1] */
+  double size;       /* request size (optional) */
+} wl_request_cfg;
+
+typedef struct wl_arrivals_cfg {
+  int process;       /* WL_POISSON, ... */
+  double rate_per_s; /* constant rate */
+} wl_arrivals_cfg;
+
+enum { WL_POISSON = 0 };
+
+typedef struct wl_config {
+  wl_arrivals_cfg arrivals;
+  wl_request_cfg request;
+  double duration_s; /* how long the generator emits arrivals (0 = until the end) */
+} wl_config;
+
+extern const cfg_schema wl_config_schema;
+
+/* Opens the source the config describes, with randomness from `seed`. */
+int wl_open(const wl_config *cfg, uint64_t seed, wl_source **out, sim_error *err);
+
+#endif
