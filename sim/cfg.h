@@ -20,6 +20,7 @@
 #include "sim/error.h"
 
 struct fy_node;
+struct fy_document;
 typedef struct cfg_ctx cfg_ctx;
 typedef struct cfg_schema cfg_schema;
 
@@ -42,7 +43,8 @@ typedef enum cfg_type {
 
 enum {
   CFG_REQUIRED = 1u << 0, /* a missing key is an error */
-  CFG_FLOW = 1u << 1      /* doc hint: usually written in flow style */
+  CFG_FLOW = 1u << 1,     /* doc hint: usually written in flow style */
+  CFG_POSITIVE = 1u << 2  /* numeric value (each item of a number list) must be > 0 */
 };
 
 typedef struct cfg_list {
@@ -65,7 +67,11 @@ typedef struct cfg_field {
   size_t offset;              /* offsetof(struct, member) */
   unsigned flags;             /* CFG_REQUIRED, ... */
   const char *def;            /* default as scenario text, NULL = none (zeroed) */
-  double min, max;            /* inclusive bounds for numeric types (both 0: none) */
+  /* Inclusive bounds, in the type's unit (s, MiB, percent, /s). Both 0: none.
+   * min > max (e.g. `.min = 1` alone): a lower bound only; for an upper bound
+   * only, set .min = -INFINITY. CFG_NUMBER_LIST: bounds of each item;
+   * CFG_LIST: bounds of the item count. */
+  double min, max;
   const char *const *choices; /* CFG_ENUM: NULL-terminated */
   const cfg_schema *sub;      /* CFG_MAP / CFG_LIST */
   cfg_custom_fn custom;       /* CFG_CUSTOM */
@@ -79,7 +85,8 @@ struct cfg_schema {
   /* Optional cross-field check after all fields are read (e.g. min <= max).
    * Report with cfg_error_at(ctx, node, path, ...). */
   int (*check)(cfg_ctx *ctx, struct fy_node *node, const char *path, void *obj);
-  /* Optional destructor for what `custom` fields allocated. */
+  /* Optional destructor for what `custom` fields allocated. It must accept a
+   * zeroed or partly read object (cfg_read cleans up through it on failure). */
   void (*free_extra)(void *obj);
 };
 
@@ -95,9 +102,29 @@ sim_error *cfg_ctx_error(cfg_ctx *ctx);
 
 /* Reads mapping `node` into obj (zeroed first by the caller or not: every field
  * is written) following schema; `path` is the dotted key path of node ("" for
- * the root). Applies defaults, checks bounds, rejects unknown keys. */
+ * the root; list items are written `platforms[0]`). Applies defaults, checks
+ * bounds, rejects unknown keys, then runs schema->check. On failure obj holds
+ * no allocations (it is freed and zeroed). */
 int cfg_read(cfg_ctx *ctx, struct fy_node *node, const char *path,
              const cfg_schema *schema, void *obj);
+
+/* Like cfg_read, but the keys in `skip` (NULL-terminated) are left to the
+ * caller: neither read nor rejected, and offered in "did you mean" hints (a
+ * platform's `name` and `kind` beside its type's own keys). */
+int cfg_read_except(cfg_ctx *ctx, struct fy_node *node, const char *path,
+                    const cfg_schema *schema, void *obj, const char *const *skip);
+
+/* Parses YAML (or JSON) text into a document owned by the caller
+ * (fy_document_destroy). Syntax errors come back as SIM_ESCENARIO with
+ * "file:line:col: <libfyaml's message>" in the context's error; libfyaml
+ * never prints on its own. An empty text gives a document without a root. */
+int cfg_parse(cfg_ctx *ctx, const char *text, size_t len, struct fy_document **out);
+
+/* Parses `text` as a YAML value into a new node of fyd (a document from
+ * cfg_parse), e.g. an override's value. A syntax error is reported as
+ * "<what>: <message> (column N)"; empty text gives an empty scalar. */
+int cfg_parse_node(cfg_ctx *ctx, struct fy_document *fyd, const char *text,
+                   const char *what, struct fy_node **out);
 
 /* Applies every field's default to obj without a document (a config built in
  * code, e.g. by tests). Required fields stay zero. */
@@ -112,10 +139,15 @@ void cfg_free(const cfg_schema *schema, void *obj);
 int cfg_error_at(cfg_ctx *ctx, struct fy_node *node, const char *path,
                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Marks a node as coming from `--set text` so errors at it name the override. */
+/* Marks a node as coming from `--set text` so errors at it, or inside it, name
+ * the override: "--set text: message" (at it), "--set text: path: message"
+ * (inside it). The mark lives in the node (libfyaml node meta) and dies with it;
+ * the text is copied and kept by ctx, which must outlive the node. */
 void cfg_mark_override(cfg_ctx *ctx, struct fy_node *node, const char *text);
 
-/* True if the value at `path` was not in the scenario (its default was used). */
+/* True if the value at `path` was not in the scenario (its default was used).
+ * Paths are those of leaf values ("output.resolution"); a field with no
+ * default text counts too (its zero value was used). */
 bool cfg_was_defaulted(const cfg_ctx *ctx, const char *path);
 
 /* Iterates the defaulted paths (for the report): calls fn for each. */
@@ -125,11 +157,18 @@ void cfg_each_defaulted(const cfg_ctx *ctx, void (*fn)(const char *path, void *a
 /* The scalar text of node, or NULL if node is not a scalar. */
 const char *cfg_scalar(struct fy_node *node);
 
-/* Finds the key closest to `key` (edit distance <= 2, or a prefix) among
- * `candidates` (NULL-terminated); NULL when none is close. */
+/* What node is, for "got ..." in messages: "a list", "a mapping", "nothing"
+ * (NULL), or the scalar quoted ('text', written into buf). */
+const char *cfg_node_kind(struct fy_node *node, char *buf, size_t len);
+
+/* Finds the key closest to `key` among `candidates` (NULL-terminated): the
+ * smallest Damerau (optimal string alignment) distance, at most 2 (at most 1
+ * when either word has <= 4 characters), else the first candidate that `key`
+ * (>= 2 characters) is a prefix of; NULL when none is close. */
 const char *cfg_did_you_mean(const char *key, const char *const *candidates);
 
-/* The candidate keys of a schema as a NULL-terminated static array (for hints). */
+/* Writes the keys of a schema into out (at most max - 1 of them, then a NULL),
+ * for hints; returns how many were written. */
 size_t cfg_schema_keys(const cfg_schema *schema, const char **out, size_t max);
 
 /* Writes the reference of schema (every key, type, default, bounds, doc) in

@@ -21,13 +21,15 @@ int sim_errorf(sim_error *err, int status, const char *fmt, ...) {
 
 int sim_error_prefix(sim_error *err, const char *fmt, ...) {
   if (!err) return SIM_OK;
-  char prefix[512], old[sizeof err->msg];
+  char old[sizeof err->msg];
+  memcpy(old, err->msg, sizeof old);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(prefix, sizeof prefix, fmt, ap);
+  int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
   va_end(ap);
-  memcpy(old, err->msg, sizeof old);
-  snprintf(err->msg, sizeof err->msg, "%s%s", prefix, old);
+  if (n >= 0 && (size_t)n < sizeof err->msg)
+    memccpy(err->msg + n, old, '\0', sizeof err->msg - (size_t)n);
+  err->msg[sizeof err->msg - 1] = '\0';
   return err->status;
 }
 

@@ -15,7 +15,9 @@
 /* The 64-bit seed for stream `name` under scenario seed `seed` (never 0). */
 uint64_t sim_rng_seed(uint64_t seed, const char *name);
 
-/* Allocates the named stream; free with gsl_rng_free. */
+/* Allocates the named stream (mt19937 seeded from sim_rng_seed folded to the
+ * 32 bits mt19937 uses, never 0); free with gsl_rng_free. Aborts when out of
+ * memory, like sim_xmalloc. */
 gsl_rng *sim_rng_alloc(uint64_t seed, const char *name);
 
 /* The seed of replication r (0-based) of a scenario seeded `seed`; r = 0 gives
