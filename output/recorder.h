@@ -57,6 +57,7 @@ typedef enum out_gauge {
   OUT_GAUGE_COUNT
 } out_gauge;
 
+/* Short snake_case names ("arrivals", "errors_429", "in_flight", ...), static. */
 const char *out_counter_name(out_counter c);
 const char *out_gauge_name(out_gauge g);
 
@@ -84,24 +85,48 @@ typedef struct out_recorder_cfg {
   bool decisions;        /* write decisions.csv */
 } out_recorder_cfg;
 
-/* Opens the recorder and its files (under temporary names until finish). */
+/* Opens the recorder and its files (under temporary names until finish).
+ * Intervals are [k res, (k+1) res) from time 0; cfg is copied (dir only used
+ * here). dir may be NULL when both files are off (totals only). Returns 0 and
+ * *out (owned; free with out_recorder_free), SIM_ESCENARIO for a bad cfg, or
+ * SIM_EFAIL when a file cannot be created. */
 int out_recorder_open(const out_recorder_cfg *cfg, out_recorder **out, sim_error *err);
 
+/* The observation calls below take the simulated time t_s, which must never
+ * decrease from one call to the next, whatever the call (SIM_ASSERT). Each is
+ * O(1) amortised, with no allocation; reaching an interval boundary writes the
+ * finished row(s). */
+
+/* Adds n to counter c (a count, or seconds/USD for the _S/_USD counters). */
 void out_count(out_recorder *rec, double t_s, out_counter c, double n);
+/* Changes gauge g by delta, or to value, from t_s on. Gauges start at 0. */
 void out_gauge_add(out_recorder *rec, double t_s, out_gauge g, double delta);
 void out_gauge_set(out_recorder *rec, double t_s, out_gauge g, double value);
+/* The current value of gauge g. */
 double out_gauge_value(const out_recorder *rec, out_gauge g);
+/* A request finished at t_s after latency_s (>= 0): into the sketch of the
+ * interval holding t_s and the run's. Does not count completions. */
 void out_latency(out_recorder *rec, double t_s, double latency_s);
+/* Counts one error of this HTTP status (out_error_counter). */
 void out_error(out_recorder *rec, double t_s, int http_status);
+/* Appends d to decisions.csv (text quoted, NaN as an empty field). Only logs:
+ * the model counts OUT_DECISIONS itself with out_count. */
 void out_decide(out_recorder *rec, double t_s, const out_decision *d);
 
-/* Closes every interval up to end_s, completes and renames the files. */
+/* Closes every interval up to end_s (>= the time of every earlier call; the last
+ * interval may be partial), completes and renames the files. Events at exactly
+ * end_s when end_s is an interval boundary get a final row of zero length
+ * (gauges at their values), so the rows always sum to the totals. Called once;
+ * no observation may follow. Returns 0 or SIM_EFAIL (write error; the files
+ * are then removed). Totals are valid either way. */
 int out_recorder_finish(out_recorder *rec, double end_s, sim_error *err);
 
 /* Frees the recorder; if it was not finished its temporary files are removed. */
 void out_recorder_free(out_recorder *rec);
 
-/* Whole-run results, valid after finish. */
+/* Whole-run results, valid after finish. Means are over [0, end_s] (NaN for a
+ * run of zero length); maxima are over values held for a positive time, so a
+ * zero-length blip between two calls at the same instant does not count. */
 typedef struct out_totals {
   double duration_s;
   double counters[OUT_COUNTER_COUNT];
@@ -112,7 +137,9 @@ typedef struct out_totals {
   double unfinished;                  /* requests still in flight at the end */
 } out_totals;
 
+/* Copies the totals into *t; only after finish. */
 void out_recorder_totals(const out_recorder *rec, out_totals *t);
+/* The whole-run latency sketch (borrowed, lives with rec); only after finish. */
 const out_sketch *out_recorder_latency(const out_recorder *rec);
 
 #endif

@@ -1,0 +1,49 @@
+/* summary.h — the run's headline numbers per platform: summary.json and
+ * summary.csv.
+ *
+ * Both files carry the same fields, in the same order, formatted the same way
+ * (one table drives both), so a sweep can merge the CSVs and a report can read
+ * the JSON without the two ever disagreeing. Numbers are plain decimals, never
+ * exponents, with up to 10 significant digits (counts: all their digits;
+ * latency quantiles, which the sketch knows to 1%: 6 digits);
+ * a value that does not exist (a latency with no completed request, a rate of
+ * nothing) is JSON null and an empty CSV field. Same inputs, same bytes.
+ *
+ * Per platform, after name and kind:
+ *   duration_s, requests (arrivals), completed, errors_429 … errors_504,
+ *   errors_total, error_rate (errors_total / requests), unfinished, waited,
+ *   queue_wait_mean_s (queued seconds / requests that waited),
+ *   latency_mean_s, latency_p50_s, _p90_s, _p95_s, _p99_s, _p999_s, _max_s,
+ *   instance_starts, cold_requests, cold_wait_s (total), instances_mean,
+ *   instances_max, instance_seconds, cpu_utilization_mean (busy vCPU-seconds /
+ *   allotted vCPU-seconds), cost_usd, cost_per_million_usd (per million
+ *   requests that arrived: the workload is the same for every platform, so this
+ *   compares them directly), decisions.
+ *
+ * summary.json: {"scenario": NAME, "seed": SEED, "platforms": [{"name": ...,
+ * "kind": ..., <fields>}, ...]}. summary.csv: a header, then one row per
+ * platform: scenario, seed, name, kind, <fields>. */
+#ifndef OUT_SUMMARY_H
+#define OUT_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output/recorder.h"
+#include "output/sketch.h"
+#include "sim/error.h"
+
+/* One platform's results; everything borrowed. */
+typedef struct out_platform_result {
+  const char *name, *kind;
+  out_totals totals;
+  const out_sketch *latency; /* the whole-run latency sketch */
+} out_platform_result;
+
+/* Writes DIR/summary.json and DIR/summary.csv (atomically, creating DIR) for
+ * the n results r. Returns 0, or SIM_EFAIL with the path in err when a file
+ * cannot be written (then neither is left half-written). */
+int out_write_summary(const char *dir, const char *scenario_name, uint64_t seed,
+                      const out_platform_result *r, size_t n, sim_error *err);
+
+#endif
