@@ -52,7 +52,12 @@ typedef struct inst_req {
   uint32_t heap_idx;  /* position in the CPU heap (private to instance.c) */
   uint8_t phase;      /* 0 queued, 1 waiting, 2 on CPU (private to instance.c) */
   uint8_t flags;      /* free for the model's use */
-  struct inst_req *next, *prev; /* links for the model's or instance's lists */
+  /* Links of whoever holds the request: the instance while it is in one
+   * (active list or backlog), else the model (e.g. a central queue). */
+  struct inst_req *next, *prev;
+  /* Links the model may use at any time, also while the request is in an
+   * instance (e.g. an arrival-ordered list for request timeouts). */
+  struct inst_req *model_next, *model_prev;
   struct instance *inst;        /* instance serving it, or NULL */
   void *owner;                  /* free for the model's use */
 } inst_req;
@@ -81,18 +86,26 @@ typedef struct instance instance;
 /* Callbacks into the owning model. */
 typedef struct inst_hooks {
   /* A request finished its work on inst (it is no longer counted there). The
-   * owner records it and returns it to the pool. */
+   * owner records it and returns it to the pool. It may change the instance's
+   * state or admit into it, but must not free it: the freed slot is filled
+   * (backlog head, else on_slot_free) right after it returns. */
   void (*on_complete)(void *owner, instance *inst, inst_req *req);
   /* A slot became free and the backlog is empty (the owner may dispatch from a
    * central queue). May be NULL. */
   void (*on_slot_free)(void *owner, instance *inst);
+  /* A request left the backlog and became active (not called for requests
+   * admitted straight into a slot), so the owner can end its queueing time.
+   * May be NULL. */
+  void (*on_start)(void *owner, instance *inst, inst_req *req);
 } inst_hooks;
 
 /* Creates an instance in state PROVISIONING at the engine's current time. The
  * recorder receives its state, CPU and memory gauges (rec may be NULL). */
 instance *inst_alloc(sim_engine *eng, out_recorder *rec, const inst_config *cfg,
                      const inst_hooks *hooks, void *owner, uint64_t id);
-/* Frees an instance; it must hold no requests. NULL is a no-op. */
+/* Frees an instance without touching the engine or the recorder. During a run
+ * it must hold no requests (it then has no pending events); when the run is
+ * over, requests still in it are left to their pool. NULL is a no-op. */
 void inst_free(instance *inst);
 
 uint64_t inst_id(const instance *inst);
@@ -114,11 +127,14 @@ bool inst_can_accept(const instance *inst);
 int inst_admit(instance *inst, inst_req *req);
 
 /* Removes req from the instance wherever it is (backlog, waiting, on CPU), e.g.
- * on a request timeout. The caller owns it afterwards. O(log n). */
+ * on a request timeout. The caller owns it afterwards. If it was active, the
+ * freed slot is then filled as after a completion (backlog head via on_start,
+ * else on_slot_free). O(log n). */
 void inst_remove(instance *inst, inst_req *req);
 
-/* Removes every request (backlog and active), passing each to fn (which takes
- * ownership), e.g. for SIGKILL. */
+/* Removes every request (active ones in admission order, then the backlog),
+ * passing each to fn (which takes ownership), e.g. for SIGKILL. The instance is
+ * empty before the first call; no slot hooks are called. */
 void inst_evict_all(instance *inst, void (*fn)(void *arg, inst_req *req), void *arg);
 
 /* Changes vCPUs or speed (startup CPU boost, degradation); rates of requests on
@@ -129,7 +145,7 @@ double inst_vcpu(const instance *inst);
 
 /* CPU-seconds consumed since creation, up to now (exact). */
 double inst_cpu_consumed_s(const instance *inst);
-/* Memory in use now (MiB): base + per-request * active. */
+/* Memory in use now (MiB): base + per-request * active (0 once STOPPED). */
 double inst_memory_used_mib(const instance *inst);
 double inst_memory_mib(const instance *inst);
 

@@ -115,14 +115,16 @@ int cfg_read_except(cfg_ctx *ctx, struct fy_node *node, const char *path,
                     const cfg_schema *schema, void *obj, const char *const *skip);
 
 /* Parses YAML (or JSON) text into a document owned by the caller
- * (fy_document_destroy). Syntax errors come back as SIM_ESCENARIO with
- * "file:line:col: <libfyaml's message>" in the context's error; libfyaml
+ * (fy_document_destroy, before cfg_ctx_free: ctx keeps the copy of the text
+ * that the document points into). Syntax errors come back as SIM_ESCENARIO
+ * with "file:line:col: <libfyaml's message>" in the context's error; libfyaml
  * never prints on its own. An empty text gives a document without a root. */
 int cfg_parse(cfg_ctx *ctx, const char *text, size_t len, struct fy_document **out);
 
 /* Parses `text` as a YAML value into a new node of fyd (a document from
- * cfg_parse), e.g. an override's value. A syntax error is reported as
- * "<what>: <message> (column N)"; empty text gives an empty scalar. */
+ * cfg_parse, destroyed before ctx, which keeps the text's copy), e.g. an
+ * override's value. A syntax error is reported as "<what>: <message> (column
+ * N)"; empty text gives an empty scalar. */
 int cfg_parse_node(cfg_ctx *ctx, struct fy_document *fyd, const char *text,
                    const char *what, struct fy_node **out);
 
@@ -156,6 +158,13 @@ void cfg_each_defaulted(const cfg_ctx *ctx, void (*fn)(const char *path, void *a
 
 /* The scalar text of node, or NULL if node is not a scalar. */
 const char *cfg_scalar(struct fy_node *node);
+
+/* Key paths in the reader's style: "a.b" (a key under path; just "b" under
+ * the root "") and "a[3]" (a list item), written into out (at most len bytes,
+ * a too-long path ending in "..."). Return out. */
+enum { CFG_PATH_LEN = 512 };
+char *cfg_path_key(char *out, size_t len, const char *path, const char *key);
+char *cfg_path_index(char *out, size_t len, const char *path, size_t i);
 
 /* What node is, for "got ..." in messages: "a list", "a mapping", "nothing"
  * (NULL), or the scalar quoted ('text', written into buf). */
