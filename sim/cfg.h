@@ -83,7 +83,9 @@ struct cfg_schema {
   size_t size;             /* sizeof the struct */
   const cfg_field *fields; /* terminated by an entry with key == NULL */
   /* Optional cross-field check after all fields are read (e.g. min <= max).
-   * Report with cfg_error_at(ctx, node, path, ...). */
+   * Report with cfg_error_at(ctx, node, path, ...). It may also fill derived
+   * fields. It does not run for a map absent from the document (no node: the
+   * map gets its fields' defaults) nor under cfg_defaults. */
   int (*check)(cfg_ctx *ctx, struct fy_node *node, const char *path, void *obj);
   /* Optional destructor for what `custom` fields allocated. It must accept a
    * zeroed or partly read object (cfg_read cleans up through it on failure). */

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "models/platform.h"
 #include "sim/cfg.h"
@@ -52,6 +53,10 @@ int scenario_load_text(const char *name, const char *text, size_t len,
                        const scenario_override *ov, size_t n_ov, scenario **out,
                        sim_error *err);
 void scenario_free(scenario *sc);
+
+/* Writes the reference of every scenario key in Markdown to f: the scenario's
+ * own, the workload's, and each known platform kind's (`scalesim keys`). */
+void scenario_write_reference(FILE *f);
 
 /* The built-in demo scenario's YAML text (docs/examples/demo.yaml). */
 extern const char scenario_demo_yaml[];

@@ -7,6 +7,7 @@
 #define WL_WORKLOAD_H
 
 #include <gsl/gsl_rng.h>
+#include <stdbool.h>
 
 #include "sim/cfg.h"
 #include "workloads/dist.h"
@@ -34,7 +35,19 @@ typedef struct wl_config {
 
 extern const cfg_schema wl_config_schema;
 
-/* Opens the source the config describes, with randomness from `seed`. */
+/* Opens the source the config describes, with randomness from `seed`.
+ * Returns SIM_ESCENARIO with err set when the config cannot make a stream (a
+ * generator without a duration). The source does not keep cfg. */
 int wl_open(const wl_config *cfg, uint64_t seed, wl_source **out, sim_error *err);
+
+/* True when the workload generates its arrivals (rather than replaying a
+ * trace), so that it runs until the scenario's duration and needs one. */
+bool wl_is_generator(const wl_config *cfg);
+
+/* --- the sources wl_open chooses from (one file each in workloads/) ------- */
+
+/* Constant-rate Poisson arrivals until cfg->duration_s (workloads/poisson.c),
+ * drawing from the streams "workload/arrivals" and "workload/service" of seed. */
+int wl_poisson_open(const wl_config *cfg, uint64_t seed, wl_source **out, sim_error *err);
 
 #endif
