@@ -1,0 +1,117 @@
+/* test_cli.c — the command line as a user meets it: exit codes (DESIGN.md §7),
+ * help and version on stdout, error messages on stderr, the built-in demo, and
+ * determinism (same scenario and seed, same bytes out).
+ * Runs the binary named by $SCALESIM (tests/run.sh exports it). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/check.h"
+
+static const char *bin;
+static char out_text[1 << 16], err_text[1 << 16];
+
+static void slurp(const char *path, char *buf, size_t len) {
+  FILE *f = fopen(path, "rb");
+  size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+  buf[n] = '\0';
+  if (f) fclose(f);
+}
+
+/* Runs `scalesim ARGS` (a shell fragment); returns its exit status and keeps
+ * its stdout and stderr in out_text / err_text. */
+static int run(const char *args) {
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "'%s' %s >/tmp/scalesim-cli.out 2>/tmp/scalesim-cli.err", bin,
+           args);
+  int st = system(cmd);
+  slurp("/tmp/scalesim-cli.out", out_text, sizeof out_text);
+  slurp("/tmp/scalesim-cli.err", err_text, sizeof err_text);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  fputs(text, f);
+  fclose(f);
+}
+
+static int same_files(const char *a, const char *b) {
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+  return system(cmd) == 0;
+}
+
+static const char small[] =
+    "name: small\n"
+    "seed: 3\n"
+    "duration: 2m\n"
+    "workload:\n"
+    "  arrivals: {process: poisson, rate: 40/s}\n"
+    "  request: {duration: {dist: exponential, mean: 50ms}, cpu_share: 0.5}\n"
+    "platforms:\n"
+    "  - {name: f4, kind: fixed, instances: 4}\n"
+    "output: {dir: /tmp/scalesim-cli-small, resolution: 5s}\n";
+
+static void test_help_and_misuse(void) {
+  CHECK_INT(run("--help"), 0, "--help exits 0");
+  CHECK_CONTAINS(out_text, "usage: scalesim", "--help prints usage on stdout");
+  CHECK_INT(run("--version"), 0, "--version exits 0");
+  CHECK_CONTAINS(out_text, "scalesim ", "--version prints the version");
+  CHECK_INT(run(""), 2, "no command is misuse");
+  CHECK_INT(run("frobnicate"), 2, "unknown command is misuse");
+  CHECK_CONTAINS(err_text, "unknown command 'frobnicate'", "unknown command named");
+  CHECK_INT(run("run --bogus"), 2, "unknown option is misuse");
+  CHECK_INT(run("validate"), 2, "validate without a file is misuse");
+}
+
+static void test_bad_inputs(void) {
+  write_file("/tmp/scalesim-cli-bad.yaml", "name: x\nseed: 1\nduraton: 1m\n");
+  CHECK_INT(run("validate /tmp/scalesim-cli-bad.yaml"), 3, "bad scenario exits 3");
+  CHECK_CONTAINS(err_text, "scalesim-cli-bad.yaml:3:1: duraton: unknown key (did you mean 'duration'?)",
+                 "bad scenario message names file:line:col and a hint");
+  CHECK_INT(run("validate /tmp/does-not-exist.yaml"), 4, "unreadable scenario exits 4");
+  write_file("/tmp/scalesim-cli-small.yaml", small);
+  CHECK_INT(run("validate /tmp/scalesim-cli-small.yaml"), 0, "good scenario validates");
+  CHECK_INT(run("validate /tmp/scalesim-cli-small.yaml --set platforms[0].instances=zero"), 3,
+            "bad override exits 3");
+  CHECK_CONTAINS(err_text, "--set platforms[0].instances=zero", "override named in the message");
+}
+
+static void test_run_and_determinism(void) {
+  write_file("/tmp/scalesim-cli-small.yaml", small);
+  system("rm -rf /tmp/scalesim-cli-a /tmp/scalesim-cli-b /tmp/scalesim-cli-c");
+  CHECK_INT(run("run /tmp/scalesim-cli-small.yaml -q -o /tmp/scalesim-cli-a"), 0, "run exits 0");
+  CHECK_INT(run("run /tmp/scalesim-cli-small.yaml -q -o /tmp/scalesim-cli-b"), 0, "rerun exits 0");
+  CHECK(same_files("/tmp/scalesim-cli-a/summary.json", "/tmp/scalesim-cli-b/summary.json"),
+        "same seed: summary.json byte-identical");
+  CHECK(same_files("/tmp/scalesim-cli-a/f4/timeseries.csv", "/tmp/scalesim-cli-b/f4/timeseries.csv"),
+        "same seed: timeseries.csv byte-identical");
+  CHECK_INT(run("run /tmp/scalesim-cli-small.yaml -q --seed 4 -o /tmp/scalesim-cli-c"), 0,
+            "run with --seed exits 0");
+  CHECK(!same_files("/tmp/scalesim-cli-a/f4/timeseries.csv", "/tmp/scalesim-cli-c/f4/timeseries.csv"),
+        "another seed: different time series");
+  CHECK_INT(system("ls /tmp/scalesim-cli-a/f4/*.tmp >/dev/null 2>&1") == 0, 0,
+            "no temporary files left behind");
+}
+
+static void test_demo(void) {
+  system("rm -rf /tmp/scalesim-cli-demo");
+  CHECK_INT(run("run -o /tmp/scalesim-cli-demo"), 0, "the built-in demo runs");
+  CHECK_CONTAINS(out_text, "outputs: /tmp/scalesim-cli-demo/", "demo prints its output folder");
+  CHECK_CONTAINS(out_text, "platform", "demo prints a summary table");
+  CHECK(access("/tmp/scalesim-cli-demo/summary.json", R_OK) == 0, "demo wrote summary.json");
+}
+
+int main(void) {
+  check_init();
+  bin = getenv("SCALESIM");
+  if (!bin) bin = "./scalesim";
+  test_help_and_misuse();
+  test_bad_inputs();
+  test_run_and_determinism();
+  test_demo();
+  return check_done();
+}
