@@ -38,6 +38,10 @@ typedef struct platform_type {
   /* The run ends now: settle what accrues (billing up to now). */
   void (*finish)(void *state);
   void (*destroy)(void *state);
+  /* Optional: the key path (relative to the platform, e.g. "policies[0].target")
+   * of the CPU utilisation target the autoscaler tracks, for the report's CPU
+   * chart; NULL when it tracks none. */
+  const char *(*cpu_target_key)(const void *cfg);
 } platform_type;
 
 /* The registry: looks a type up by kind; NULL when unknown. */

@@ -1,9 +1,11 @@
 #!/bin/sh
 # deps.sh — make sure the Debian packages scalesim builds against are installed.
 # As root it installs what is missing (apt-get update first); otherwise it
-# prints the exact command to run and fails.
+# prints the exact command to run and fails. libxml2-utils brings xmllint, with
+# which tests/test_report.c parses the HTML report; parallel (GNU parallel)
+# runs tests/test_sweep.c's sharded sweep (docs/experiments.md).
 set -eu
-PKGS="build-essential pkg-config libgsl-dev libcsv-dev libplot-dev libfyaml-dev zlib1g-dev"
+PKGS="build-essential pkg-config libgsl-dev libcsv-dev libplot-dev libfyaml-dev zlib1g-dev libxml2-utils parallel"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "models/platform.h"
+#include "output/report.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
 
@@ -186,6 +187,16 @@ static int cmd_validate(const cli *c) {
   return SIM_OK;
 }
 
+static int cmd_report(const cli *c) {
+  if (!c->scenario_path) return misuse("%s", "report needs a run folder DIR");
+  sim_error err = {0};
+  out_report_options opt = {.plots = OUT_PLOT_SVG};
+  int rc = out_report_write(c->scenario_path, &opt, &err);
+  if (rc) fprintf(stderr, "scalesim: %s\n", err.msg);
+  else if (!c->quiet) printf("%s/report.html\n", c->scenario_path);
+  return rc;
+}
+
 static int cmd_keys(void) {
   scenario_write_reference(stdout);
   return SIM_OK;
@@ -199,6 +210,7 @@ int main(int argc, char **argv) {
     if (!strcmp(c.command, "run")) rc = cmd_run(&c);
     else if (!strcmp(c.command, "validate")) rc = cmd_validate(&c);
     else if (!strcmp(c.command, "keys")) rc = cmd_keys();
+    else if (!strcmp(c.command, "report")) rc = cmd_report(&c);
     else rc = misuse("unknown command '%s'", c.command);
   }
   free(c.overrides);

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output/latency_csv.h"
+#include "output/report.h"
 #include "output/summary.h"
 #include "sim/engine.h"
 
@@ -137,6 +139,9 @@ static int run_platform(const scenario *sc, const scenario_platform *p, const ch
   if (progress) fputs("\r\033[K", stderr);
   p->type->finish(state);
   if ((rc = out_recorder_finish(rec, sim_now(eng), err))) goto fail;
+  char lat_path[4200];
+  snprintf(lat_path, sizeof lat_path, "%s/latency.csv", pdir);
+  if ((rc = out_write_latency_csv(lat_path, out_recorder_latency(rec), err))) goto fail;
 
   res->name = p->name;
   res->kind = p->type->name;
@@ -166,6 +171,25 @@ fail:
   return rc;
 }
 
+/* The settings of sc for the report: the workload's and each platform's, with
+ * the defaults the scenario did not set marked. */
+static int write_report(const scenario *sc, const char *dir, sim_error *err) {
+  out_settings *st = out_settings_alloc();
+  out_settings_collect(st, NULL, "workload", &wl_config_schema, &sc->workload, sc->ctx);
+  for (size_t i = 0; i < sc->n_platforms; i++) {
+    char path[64];
+    snprintf(path, sizeof path, "platforms[%zu]", i);
+    const scenario_platform *p = &sc->platforms[i];
+    out_settings_collect(st, p->name, path, p->type->schema, p->cfg, sc->ctx);
+    const char *target = p->type->cpu_target_key ? p->type->cpu_target_key(p->cfg) : NULL;
+    if (target) out_settings_set_role(st, p->name, target, OUT_ROLE_CPU_TARGET);
+  }
+  out_report_options opt = {.plots = OUT_PLOT_SVG, .settings = st};
+  int rc = out_report_write(dir, &opt, err);
+  out_settings_free(st);
+  return rc;
+}
+
 int run_scenario(const scenario *sc, const run_options *opt, run_result *results,
                  sim_error *err) {
   const char *dir = run_out_dir(sc, opt);
@@ -178,6 +202,7 @@ int run_scenario(const scenario *sc, const run_options *opt, run_result *results
     rc = run_platform(sc, &sc->platforms[i], dir, opt && opt->progress, &res[i], &sum[i],
                       &recs[i], err);
   if (rc == SIM_OK) rc = out_write_summary(dir, sc->name, sc->seed, sum, n, err);
+  if (rc == SIM_OK) rc = write_report(sc, dir, err);
   if (rc == SIM_OK && results) memcpy(results, res, n * sizeof *res);
   for (size_t i = 0; i < n; i++) out_recorder_free(recs[i]);
   free(recs);
