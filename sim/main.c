@@ -19,6 +19,7 @@
 #include "output/report.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "sim/sweep.h"
 
 #ifndef SCALESIM_VERSION
 #define SCALESIM_VERSION "0.1.0"
@@ -34,6 +35,10 @@ static const char usage_text[] =
     "commands:\n"
     "  run [SCENARIO]       run a scenario (no SCENARIO: the built-in demo)\n"
     "  validate SCENARIO    check a scenario and exit\n"
+    "  report DIR           regenerate report.html and the charts of a finished run\n"
+    "  sweep [SCENARIO] --grid KEY=V1,V2,... [-j N] [--shard I/N] [--replications R] -o DIR\n"
+    "                       run every combination of the grid values (docs/experiments.md)\n"
+    "  merge [-o OUT] DIR...  combine the folders of a sharded sweep\n"
     "  keys                 print the scenario reference (every key) as Markdown\n"
     "\n"
     "options:\n"
@@ -204,6 +209,9 @@ static int cmd_keys(void) {
 
 int main(int argc, char **argv) {
   gsl_set_error_handler_off();
+  /* sweep and merge parse their own options (sim/sweep_cli.c). */
+  if (argc >= 2 && !strcmp(argv[1], "sweep")) return sweep_command(argc - 1, argv + 1);
+  if (argc >= 2 && !strcmp(argv[1], "merge")) return merge_command(argc - 1, argv + 1);
   cli c = {0};
   int rc = parse_command(argc, argv, &c);
   if (rc == 0) {

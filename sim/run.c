@@ -202,7 +202,7 @@ int run_scenario(const scenario *sc, const run_options *opt, run_result *results
     rc = run_platform(sc, &sc->platforms[i], dir, opt && opt->progress, &res[i], &sum[i],
                       &recs[i], err);
   if (rc == SIM_OK) rc = out_write_summary(dir, sc->name, sc->seed, sum, n, err);
-  if (rc == SIM_OK) rc = write_report(sc, dir, err);
+  if (rc == SIM_OK && !(opt && opt->no_report)) rc = write_report(sc, dir, err);
   if (rc == SIM_OK && results) memcpy(results, res, n * sizeof *res);
   for (size_t i = 0; i < n; i++) out_recorder_free(recs[i]);
   free(recs);

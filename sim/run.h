@@ -18,6 +18,7 @@
 typedef struct run_options {
   const char *out_dir; /* overrides the scenario's output.dir when non-NULL */
   bool progress;       /* print a progress line on stderr */
+  bool no_report;      /* skip charts and report.html (sweeps: the sweep has its own) */
 } run_options;
 
 /* What one platform's run produced, for the caller's table. */

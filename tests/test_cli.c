@@ -12,6 +12,7 @@
 
 static const char *bin;
 static char out_text[1 << 16], err_text[1 << 16];
+static char tmp[64] = "/tmp/scalesim-cli-XXXXXX"; /* this run's own folder */
 
 static void slurp(const char *path, char *buf, size_t len) {
   FILE *f = fopen(path, "rb");
@@ -23,13 +24,29 @@ static void slurp(const char *path, char *buf, size_t len) {
 /* Runs `scalesim ARGS` (a shell fragment); returns its exit status and keeps
  * its stdout and stderr in out_text / err_text. */
 static int run(const char *args) {
-  char cmd[4096];
-  snprintf(cmd, sizeof cmd, "'%s' %s >/tmp/scalesim-cli.out 2>/tmp/scalesim-cli.err", bin,
-           args);
+  char cmd[4096], out[128], err[128];
+  snprintf(out, sizeof out, "%s/stdout", tmp);
+  snprintf(err, sizeof err, "%s/stderr", tmp);
+  snprintf(cmd, sizeof cmd, "cd %s && '%s' %s >stdout 2>stderr", tmp, bin, args);
   int st = system(cmd);
-  slurp("/tmp/scalesim-cli.out", out_text, sizeof out_text);
-  slurp("/tmp/scalesim-cli.err", err_text, sizeof err_text);
+  slurp(out, out_text, sizeof out_text);
+  slurp(err, err_text, sizeof err_text);
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* A path inside this run's folder (one of a few rotating buffers). */
+static const char *path(const char *name) {
+  static char bufs[4][256];
+  static int next;
+  char *b = bufs[next++ % 4];
+  snprintf(b, sizeof bufs[0], "%s/%s", tmp, name);
+  return b;
+}
+
+static int has_tmp_files(const char *dir) {
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "find '%s' -name '*.tmp' | grep -q .", dir);
+  return system(cmd) == 0;
 }
 
 static void write_file(const char *path, const char *text) {
@@ -53,7 +70,7 @@ static const char small[] =
     "  request: {duration: {dist: exponential, mean: 50ms}, cpu_share: 0.5}\n"
     "platforms:\n"
     "  - {name: f4, kind: fixed, instances: 4}\n"
-    "output: {dir: /tmp/scalesim-cli-small, resolution: 5s}\n";
+    "output: {dir: small-out, resolution: 5s}\n";
 
 static void test_help_and_misuse(void) {
   CHECK_INT(run("--help"), 0, "--help exits 0");
@@ -68,50 +85,56 @@ static void test_help_and_misuse(void) {
 }
 
 static void test_bad_inputs(void) {
-  write_file("/tmp/scalesim-cli-bad.yaml", "name: x\nseed: 1\nduraton: 1m\n");
-  CHECK_INT(run("validate /tmp/scalesim-cli-bad.yaml"), 3, "bad scenario exits 3");
-  CHECK_CONTAINS(err_text, "scalesim-cli-bad.yaml:3:1: duraton: unknown key (did you mean 'duration'?)",
+  write_file(path("bad.yaml"), "name: x\nseed: 1\nduraton: 1m\n");
+  CHECK_INT(run("validate bad.yaml"), 3, "bad scenario exits 3");
+  CHECK_CONTAINS(err_text, "bad.yaml:3:1: duraton: unknown key (did you mean 'duration'?)",
                  "bad scenario message names file:line:col and a hint");
-  CHECK_INT(run("validate /tmp/does-not-exist.yaml"), 4, "unreadable scenario exits 4");
-  write_file("/tmp/scalesim-cli-small.yaml", small);
-  CHECK_INT(run("validate /tmp/scalesim-cli-small.yaml"), 0, "good scenario validates");
-  CHECK_INT(run("validate /tmp/scalesim-cli-small.yaml --set platforms[0].instances=zero"), 3,
+  CHECK_INT(run("validate does-not-exist.yaml"), 4, "unreadable scenario exits 4");
+  write_file(path("small.yaml"), small);
+  CHECK_INT(run("validate small.yaml"), 0, "good scenario validates");
+  CHECK_INT(run("validate small.yaml --set platforms[0].instances=zero"), 3,
             "bad override exits 3");
   CHECK_CONTAINS(err_text, "--set platforms[0].instances=zero", "override named in the message");
 }
 
 static void test_run_and_determinism(void) {
-  write_file("/tmp/scalesim-cli-small.yaml", small);
-  system("rm -rf /tmp/scalesim-cli-a /tmp/scalesim-cli-b /tmp/scalesim-cli-c");
-  CHECK_INT(run("run /tmp/scalesim-cli-small.yaml -q -o /tmp/scalesim-cli-a"), 0, "run exits 0");
-  CHECK_INT(run("run /tmp/scalesim-cli-small.yaml -q -o /tmp/scalesim-cli-b"), 0, "rerun exits 0");
-  CHECK(same_files("/tmp/scalesim-cli-a/summary.json", "/tmp/scalesim-cli-b/summary.json"),
+  write_file(path("small.yaml"), small);
+  CHECK_INT(run("run small.yaml -q -o a"), 0, "run exits 0");
+  CHECK_INT(run("run small.yaml -q -o b"), 0, "rerun exits 0");
+  CHECK(same_files(path("a/summary.json"), path("b/summary.json")),
         "same seed: summary.json byte-identical");
-  CHECK(same_files("/tmp/scalesim-cli-a/f4/timeseries.csv", "/tmp/scalesim-cli-b/f4/timeseries.csv"),
+  CHECK(same_files(path("a/f4/timeseries.csv"), path("b/f4/timeseries.csv")),
         "same seed: timeseries.csv byte-identical");
-  CHECK_INT(run("run /tmp/scalesim-cli-small.yaml -q --seed 4 -o /tmp/scalesim-cli-c"), 0,
+  CHECK_INT(run("run small.yaml -q --seed 4 -o c"), 0,
             "run with --seed exits 0");
-  CHECK(!same_files("/tmp/scalesim-cli-a/f4/timeseries.csv", "/tmp/scalesim-cli-c/f4/timeseries.csv"),
+  CHECK(!same_files(path("a/f4/timeseries.csv"), path("c/f4/timeseries.csv")),
         "another seed: different time series");
-  CHECK_INT(system("ls /tmp/scalesim-cli-a/f4/*.tmp >/dev/null 2>&1") == 0, 0,
+  CHECK_INT(has_tmp_files(path("a")), 0,
             "no temporary files left behind");
 }
 
 static void test_demo(void) {
-  system("rm -rf /tmp/scalesim-cli-demo");
-  CHECK_INT(run("run -o /tmp/scalesim-cli-demo"), 0, "the built-in demo runs");
-  CHECK_CONTAINS(out_text, "outputs: /tmp/scalesim-cli-demo/", "demo prints its output folder");
+  CHECK_INT(run("run -o demo"), 0, "the built-in demo runs");
+  CHECK_CONTAINS(out_text, "outputs: demo/", "demo prints its output folder");
   CHECK_CONTAINS(out_text, "platform", "demo prints a summary table");
-  CHECK(access("/tmp/scalesim-cli-demo/summary.json", R_OK) == 0, "demo wrote summary.json");
+  CHECK(access(path("demo/summary.json"), R_OK) == 0, "demo wrote summary.json");
 }
 
 int main(void) {
   check_init();
   bin = getenv("SCALESIM");
-  if (!bin) bin = "./scalesim";
+  static char here[4096];
+  if (!bin) bin = realpath("scalesim", here); /* commands run inside tmp */
+  if (!bin || !mkdtemp(tmp)) {
+    perror("mkdtemp");
+    return 1;
+  }
   test_help_and_misuse();
   test_bad_inputs();
   test_run_and_determinism();
   test_demo();
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+  system(cmd);
   return check_done();
 }
