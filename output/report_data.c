@@ -98,7 +98,12 @@ static int table_row(void *arg, const char *path, size_t line, char **fields, si
     t->n_cols = n;
     t->names = sim_xcalloc(n, sizeof *t->names);
     t->cols = sim_xcalloc(n, sizeof *t->cols);
-    for (size_t c = 0; c < n; c++) t->names[c] = sim_xstrdup(fields[c]);
+    /* Columns exist from the header on, so a table with no rows still has them. */
+    b->cap = 256;
+    for (size_t c = 0; c < n; c++) {
+      t->names[c] = sim_xstrdup(fields[c]);
+      t->cols[c] = sim_xmalloc(b->cap * sizeof *t->cols[c]);
+    }
     return SIM_OK;
   }
   if (n != t->n_cols)

@@ -77,7 +77,6 @@ static int parse_args(int argc, char **argv, cli *c) {
       {"seed", required_argument, 0, 'S'}, {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
       {0, 0, 0, 0}};
-  c->overrides = sim_xcalloc((size_t)argc, sizeof *c->overrides);
   int ch;
   opterr = 0;
   while ((ch = getopt_long(argc, argv, "+o:s:qhV", opts, NULL)) != -1) {
@@ -107,6 +106,8 @@ static int parse_command(int argc, char **argv, cli *c) {
     return -1;
   }
   c->command = cmd;
+  /* Room for every argument as an override, plus --seed's. */
+  c->overrides = sim_xcalloc((size_t)argc + 1, sizeof *c->overrides);
   /* Options may come before or after the scenario path. */
   int rc = parse_args(argc - 1, argv + 1, c);
   if (rc) return rc;

@@ -113,6 +113,20 @@ static void test_run_and_determinism(void) {
             "no temporary files left behind");
 }
 
+/* A platform that completes nothing still gets a summary and a report. */
+static void test_no_completions(void) {
+  write_file(path("none.yaml"),
+             "name: none\nduration: 30s\n"
+             "workload:\n"
+             "  arrivals: {process: poisson, rate: 2/s}\n"
+             "  request: {duration: {dist: constant, value: 10s}}\n"
+             "platforms:\n"
+             "  - {name: f1, kind: fixed, instances: 1, timeout: 1s}\n");
+  CHECK_INT(run("run none.yaml -q -o none"), 0, "a run with no completions succeeds");
+  CHECK(access(path("none/report.html"), R_OK) == 0, "its report is written");
+  CHECK_INT(run("report none -q"), 0, "and can be regenerated");
+}
+
 static void test_demo(void) {
   CHECK_INT(run("run -o demo"), 0, "the built-in demo runs");
   CHECK_CONTAINS(out_text, "outputs: demo/", "demo prints its output folder");
@@ -132,6 +146,7 @@ int main(void) {
   test_help_and_misuse();
   test_bad_inputs();
   test_run_and_determinism();
+  test_no_completions();
   test_demo();
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
