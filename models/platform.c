@@ -4,9 +4,12 @@
 
 #include <string.h>
 
+#include "models/cloudrun/cloudrun.h"
+#include "models/ecs/service.h"
 #include "models/fixed.h"
 
-const platform_type *const platform_types[] = {&platform_fixed, NULL};
+const platform_type *const platform_types[] = {&platform_fixed, &platform_ecs,
+                                               &platform_cloudrun, NULL};
 
 const platform_type *platform_find(const char *kind) {
   if (!kind) return NULL;

@@ -1,0 +1,196 @@
+/* config.h — the configuration of the `ecs` platform: plain structs read by
+ * the schema in config.c (scenario keys in snake_case), and the import of real
+ * AWS configurations (import.c).
+ *
+ * Every rule AWS documents has its documented default; every rule it does not
+ * document ([I]/[O] in the spec) is a named key here with the spec's default,
+ * its doc string naming the spec section. docs/models/ecs.md lists them. */
+#ifndef ECS_CONFIG_H
+#define ECS_CONFIG_H
+
+#include <stdbool.h>
+
+#include "models/ecs/billing.h"
+#include "sim/cfg.h"
+#include "sim/error.h"
+
+typedef struct ecs_task_cfg {
+  double vcpu;                  /* Fargate task CPU, vCPUs */
+  double memory_mib;            /* Fargate task memory */
+  int max_concurrency;          /* requests the application serves at once */
+  int backlog;                  /* its queue beyond that: 0 none, -1 unbounded */
+  double base_memory_mib;       /* memory in use when idle */
+  double memory_per_request_mib;/* more per active request */
+  int architecture;             /* ecs_arch */
+  double speed;                 /* CPU speed factor */
+  bool check_fargate_size;      /* reject CPU/memory pairs Fargate does not offer */
+} ecs_task_cfg;
+
+/* The most tasks a service may have in the model: a bound on its size and
+ * memory, so that a mistyped capacity cannot exhaust the machine. */
+enum { ECS_MAX_TASKS = 100000 };
+
+typedef struct ecs_capacity_cfg {
+  int min, max; /* MinCapacity, MaxCapacity */
+  int initial;  /* the service's desiredCount before the target is registered */
+} ecs_capacity_cfg;
+
+/* One step adjustment; a bound absent from the scenario is NaN (null). */
+typedef struct ecs_step_cfg {
+  double lower, upper;
+  int adjustment;
+} ecs_step_cfg;
+
+/* A user's CloudWatch alarm (PutMetricAlarm) for a step scaling policy. */
+typedef struct ecs_alarm_def {
+  char *name;
+  int metric;              /* ecs_metric */
+  int statistic;           /* ecs_stat */
+  double period_s;
+  int evaluation_periods;
+  int datapoints_to_alarm; /* 0: equal to evaluation_periods */
+  double threshold;
+  int comparison;          /* ecs_cmp */
+  int treat_missing_data;  /* ecs_missing */
+} ecs_alarm_def;
+
+enum { ECS_KIND_TARGET_TRACKING = 0, ECS_KIND_STEP_SCALING };
+
+typedef struct ecs_policy_cfg {
+  int kind; /* ECS_KIND_* */
+  char *name;
+  /* target tracking */
+  int metric; /* ecs_tt_metric */
+  double target;
+  double scale_out_cooldown_s, scale_in_cooldown_s;
+  bool disable_scale_in;
+  int max_scale_in_step;
+  /* step scaling */
+  int adjustment_type; /* ecs_adjustment_type */
+  cfg_list steps;      /* ecs_step_cfg */
+  int min_adjustment_magnitude;
+  double cooldown_s;
+  int metric_aggregation; /* ecs_agg */
+  ecs_alarm_def alarm;
+} ecs_policy_cfg;
+
+typedef struct ecs_schedule_cfg {
+  char *name;
+  double at_s;    /* first time, from the start of the run */
+  double every_s; /* repeat period, 0 = once */
+  int min, max;   /* new MinCapacity / MaxCapacity, -1 = unchanged */
+} ecs_schedule_cfg;
+
+typedef struct ecs_suspend_cfg {
+  bool scale_in, scale_out, scheduled; /* SuspendedState */
+} ecs_suspend_cfg;
+
+enum { ECS_TT_VALUE_LATEST = 0, ECS_TT_VALUE_WINDOW_AVERAGE };
+
+/* Application Auto Scaling's undocumented rules. */
+typedef struct ecs_aas_cfg {
+  int cooldown_base;                       /* ecs_cooldown_base */
+  bool scale_out_resets_scale_in_cooldown;
+  int tt_metric_value;                     /* ECS_TT_VALUE_* */
+  int tt_high_evaluation_periods, tt_high_datapoints;
+  int tt_low_evaluation_periods, tt_low_datapoints;
+  double tt_low_ratio;
+  int alarm_range_extra;
+} ecs_aas_cfg;
+
+typedef struct ecs_metrics_cfg {
+  double period_s;              /* ECS CPU/memory metric period: 60 s or 20 s */
+  double publish_delay_periods; /* pipeline delay, in metric periods */
+  bool alb_report_when_idle;    /* RequestCountPerTarget 0 when no requests */
+} ecs_metrics_cfg;
+
+typedef struct ecs_launch_cfg {
+  double median_s, p95_s; /* launch to RUNNING, lognormal */
+  double before_pull_s;   /* unbilled part of a launch (ENI before the image pull) */
+  double burst;           /* launch-rate token bucket */
+  double rate_per_s;
+} ecs_launch_cfg;
+
+typedef struct ecs_health_check_cfg {
+  double interval_s, timeout_s;
+  int healthy_threshold, unhealthy_threshold, initial_threshold;
+  bool fail_when_saturated;
+} ecs_health_check_cfg;
+
+enum { ECS_ALB_ROUND_ROBIN = 0, ECS_ALB_LEAST_OUTSTANDING };
+
+typedef struct ecs_alb_cfg {
+  int algorithm; /* ECS_ALB_* */
+  double idle_timeout_s;
+  double registration_delay_s;
+  double deregistration_delay_s;
+  double slow_start_s;
+  ecs_health_check_cfg health_check;
+} ecs_alb_cfg;
+
+typedef struct ecs_spot_cfg {
+  int on_demand_base;
+  double on_demand_weight, spot_weight;
+  double interruptions_per_task_hour;
+  double notice_s;
+} ecs_spot_cfg;
+
+enum { ECS_STOP_NEWEST = 0, ECS_STOP_OLDEST };
+
+/* The service's deploymentConfiguration (spec §9.6). */
+typedef struct ecs_deployment_cfg {
+  int minimum_healthy_percent; /* 100 (replica services) */
+  int maximum_percent;         /* 200 */
+} ecs_deployment_cfg;
+
+/* One rolling deployment of a new task definition revision. */
+typedef struct ecs_deploy_event_cfg {
+  double at_s;
+} ecs_deploy_event_cfg;
+
+typedef struct ecs_import_cfg {
+  char *policies;    /* `aws application-autoscaling describe-scaling-policies` JSON */
+  char *alarms;      /* `aws cloudwatch describe-alarms` JSON */
+  char *resource_id; /* which service's policies, when the file holds several */
+} ecs_import_cfg;
+
+typedef struct ecs_cfg {
+  ecs_task_cfg task;
+  ecs_capacity_cfg capacity;
+  cfg_list policies;          /* ecs_policy_cfg; imported ones appended */
+  cfg_list scheduled_actions; /* ecs_schedule_cfg */
+  ecs_suspend_cfg suspend;
+  ecs_aas_cfg scaling;
+  ecs_metrics_cfg metrics;
+  ecs_launch_cfg launch;
+  ecs_alb_cfg alb;
+  double stop_timeout_s;
+  int scale_in_selection; /* ECS_STOP_* */
+  ecs_spot_cfg spot;
+  ecs_prices prices;
+  ecs_deployment_cfg deployment;
+  cfg_list deployments; /* ecs_deploy_event_cfg */
+  ecs_import_cfg import;
+} ecs_cfg;
+
+extern const cfg_schema ecs_cfg_schema;
+extern const cfg_schema ecs_policy_schema;
+
+/* Checks a whole configuration, also one built in code (cfg_defaults + edits):
+ * bounds, Fargate sizes, step tables, alarms, policy/metric combinations.
+ * Returns 0 or SIM_ESCENARIO with err set. */
+int ecs_cfg_validate(const ecs_cfg *cfg, sim_error *err);
+
+/* The name a policy goes by: its own, or "policy<i+1>". */
+const char *ecs_policy_name(const ecs_policy_cfg *p, size_t i, char *buf, size_t len);
+
+/* Appends the policies of a describe-scaling-policies JSON file (and, for
+ * step policies, their alarms from a describe-alarms file, which may be NULL
+ * when there are none) to cfg->policies. Only policies of `resource_id` are
+ * taken when it is non-NULL; a file with several services needs it. Returns
+ * 0, SIM_EINPUT (unreadable or malformed file, `path: what`), or
+ * SIM_ESCENARIO (a policy the model cannot represent). */
+int ecs_import(ecs_cfg *cfg, const char *policies_path, const char *alarms_path,
+               const char *resource_id, sim_error *err);
+
+#endif

@@ -1,0 +1,461 @@
+/* import.c — scaling policies and alarms from the AWS CLI's JSON, so that a
+ * user models what they actually run (see ecs_import in config.h).
+ *
+ * `aws application-autoscaling describe-scaling-policies` prints
+ *   {"ScalingPolicies": [{"PolicyName", "PolicyARN", "ServiceNamespace",
+ *     "ResourceId", "PolicyType", "StepScalingPolicyConfiguration" |
+ *     "TargetTrackingScalingPolicyConfiguration", "Alarms": [{"AlarmName"}]}]}
+ * and `aws cloudwatch describe-alarms` prints
+ *   {"MetricAlarms": [{"AlarmName", "AlarmActions", "Namespace", "MetricName",
+ *     "Statistic", "Period", "EvaluationPeriods", "DatapointsToAlarm",
+ *     "Threshold", "ComparisonOperator", "TreatMissingData"}]}
+ * (shapes per AAS-API and the CloudWatch API; libfyaml reads JSON). Target
+ * tracking alarms are AAS's own and are recreated by the model (spec §5.1);
+ * a step policy takes the alarms that invoke it, one model policy per alarm.
+ * What the model cannot represent (predictive policies, customized or math
+ * metrics, percentile statistics, anomaly bands) is an error naming it. */
+#include <libfyaml.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/ecs/alarm.h"
+#include "models/ecs/config.h"
+#include "models/ecs/metrics.h"
+#include "models/ecs/step_scaling.h"
+#include "models/ecs/target_tracking.h"
+
+/* One JSON file being read; errors go through cfg_error_at, so they read
+ * `file:line:col: JSON.path: message`. */
+typedef struct json_file {
+  cfg_ctx *ctx;
+  struct fy_document *doc;
+  struct fy_node *root;
+} json_file;
+
+static void json_close(json_file *j) {
+  fy_document_destroy(j->doc);
+  cfg_ctx_free(j->ctx);
+  *j = (json_file){0};
+}
+
+static int read_all(const char *path, char **text, size_t *len, sim_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return sim_errorf(err, SIM_EINPUT, "%s: cannot open", path);
+  size_t cap = 1 << 16, n = 0;
+  char *buf = sim_xmalloc(cap);
+  size_t got;
+  while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n == cap) buf = sim_xrealloc(buf, cap *= 2);
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) {
+    free(buf);
+    return sim_errorf(err, SIM_EINPUT, "%s: read error", path);
+  }
+  *text = buf;
+  *len = n;
+  return SIM_OK;
+}
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t left) {
+  if (s[0] < 0x80) return 1;
+  size_t n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+             : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+  if (!n || n > left) return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F))) return 0;
+  if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))) return 0;
+  return n;
+}
+
+/* Checks that text can be the CLI's JSON before YAML parsing sees it: an
+ * object, in UTF-8 (RFC 8259 §8.1), with no line starting with '%' (a YAML
+ * directive, never JSON). This keeps YAML-only syntax away from the parser. */
+static int check_json_text(const char *text, size_t len, const char *path, sim_error *err) {
+  const unsigned char *u = (const unsigned char *)text;
+  size_t i = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+  while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+    i++;
+  if (i >= len || text[i] != '{')
+    return sim_errorf(err, SIM_EINPUT,
+                      "%s: expected a JSON object (the AWS CLI's output with --output json)",
+                      path);
+  long line = 1;
+  for (; i < len; line += u[i] == '\n', i += utf8_len(u + i, len - i)) {
+    if (!utf8_len(u + i, len - i))
+      return sim_errorf(err, SIM_EINPUT, "%s:%ld: invalid UTF-8 (JSON is UTF-8)", path, line);
+    if (u[i] == '\n' && i + 1 < len && u[i + 1] == '%')
+      return sim_errorf(err, SIM_EINPUT, "%s:%ld: '%%' starts a line: not JSON", path, line + 1);
+  }
+  return SIM_OK;
+}
+
+static int json_open(const char *path, json_file *j, sim_error *err) {
+  char *text = NULL;
+  size_t len = 0;
+  int rc = read_all(path, &text, &len, err);
+  if (rc) return rc;
+  if ((rc = check_json_text(text, len, path, err))) {
+    free(text);
+    return rc;
+  }
+  j->ctx = cfg_ctx_alloc(path);
+  rc = cfg_parse(j->ctx, text, len, &j->doc);
+  free(text);
+  if (!rc) {
+    j->root = fy_document_root(j->doc);
+    if (!j->root || fy_node_get_type(j->root) != FYNT_MAPPING)
+      rc = cfg_error_at(j->ctx, j->root, "", "expected a JSON object");
+  }
+  if (rc) {
+    sim_errorf(err, SIM_EINPUT, "%s", cfg_ctx_error(j->ctx)->msg);
+    json_close(j);
+    return SIM_EINPUT;
+  }
+  return SIM_OK;
+}
+
+/* Reports an error at node and copies it into err with `status`. */
+static int json_error(json_file *j, sim_error *err, int status, struct fy_node *node,
+                      const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static int json_error(json_file *j, sim_error *err, int status, struct fy_node *node,
+                      const char *path, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  cfg_error_at(j->ctx, node, path, "%s", msg);
+  return sim_errorf(err, status, "%s", cfg_ctx_error(j->ctx)->msg);
+}
+
+static struct fy_node *get(struct fy_node *obj, const char *key) {
+  return obj && fy_node_get_type(obj) == FYNT_MAPPING
+             ? fy_node_mapping_lookup_by_string(obj, key, FY_NT)
+             : NULL;
+}
+
+static const char *text_of(struct fy_node *obj, const char *key) {
+  struct fy_node *n = get(obj, key);
+  return n ? cfg_scalar(n) : NULL;
+}
+
+/* A number field: 1 found, 0 absent, -1 present but not a number. */
+static int number_of(struct fy_node *obj, const char *key, double *out) {
+  const char *s = text_of(obj, key);
+  if (!s) return get(obj, key) ? -1 : 0;
+  char *end;
+  double v = strtod(s, &end);
+  if (end == s || *end || !isfinite(v)) return -1;
+  *out = v;
+  return 1;
+}
+
+static int index_of(const char *const *names, const char *s) {
+  for (int i = 0; s && names[i]; i++)
+    if (strcmp(names[i], s) == 0) return i;
+  return -1;
+}
+
+/* Reads number `key` of obj (at path) into *out; absent keeps *out unless
+ * required. */
+static int want_number(json_file *j, struct fy_node *obj, const char *path, const char *key,
+                       bool required, double *out, sim_error *err) {
+  char p[CFG_PATH_LEN];
+  cfg_path_key(p, sizeof p, path, key);
+  int got = number_of(obj, key, out);
+  if (got < 0) return json_error(j, err, SIM_EINPUT, get(obj, key), p, "expected a number");
+  if (!got && required)
+    return json_error(j, err, SIM_EINPUT, obj, path, "missing required key '%s'", key);
+  return SIM_OK;
+}
+
+/* An integer field (AWS's Integer shapes): as want_number, and whole and
+ * within +-1e9 (wider values are no configuration, and would not fit). */
+static int want_int(json_file *j, struct fy_node *obj, const char *path, const char *key,
+                    bool required, int *out, sim_error *err) {
+  double v = *out;
+  int rc = want_number(j, obj, path, key, required, &v, err);
+  if (rc) return rc;
+  if (v != floor(v) || fabs(v) > 1e9) {
+    char p[CFG_PATH_LEN];
+    cfg_path_key(p, sizeof p, path, key);
+    return json_error(j, err, SIM_EINPUT, get(obj, key), p, "expected an integer, got %g", v);
+  }
+  *out = (int)v;
+  return SIM_OK;
+}
+
+/* --- target tracking ------------------------------------------------------ */
+
+static int read_tt(json_file *j, struct fy_node *c, const char *path, ecs_policy_cfg *p,
+                   sim_error *err) {
+  int rc;
+  if (get(c, "CustomizedMetricSpecification"))
+    return json_error(j, err, SIM_ESCENARIO, get(c, "CustomizedMetricSpecification"), path,
+                      "customized metrics are not modelled; use a predefined metric");
+  struct fy_node *spec = get(c, "PredefinedMetricSpecification");
+  const char *type = text_of(spec, "PredefinedMetricType");
+  p->metric = index_of(ecs_tt_metric_names, type);
+  if (p->metric < 0)
+    return json_error(j, err, SIM_ESCENARIO, spec ? spec : c, path,
+                      "predefined metric '%s' is not one the model publishes for ECS",
+                      type ? type : "(none)");
+  p->scale_out_cooldown_s = p->scale_in_cooldown_s = 300; /* AAS-API defaults for ECS */
+  if ((rc = want_number(j, c, path, "TargetValue", true, &p->target, err)) ||
+      (rc = want_number(j, c, path, "ScaleOutCooldown", false, &p->scale_out_cooldown_s, err)) ||
+      (rc = want_number(j, c, path, "ScaleInCooldown", false, &p->scale_in_cooldown_s, err)))
+    return rc;
+  const char *dis = text_of(c, "DisableScaleIn");
+  p->disable_scale_in = dis && strcmp(dis, "true") == 0;
+  return SIM_OK;
+}
+
+/* --- step scaling ------------------------------------------------------------ */
+
+static int read_steps(json_file *j, struct fy_node *c, const char *path, ecs_policy_cfg *p,
+                      sim_error *err) {
+  char sp[CFG_PATH_LEN], ip[CFG_PATH_LEN];
+  cfg_path_key(sp, sizeof sp, path, "StepAdjustments");
+  struct fy_node *list = get(c, "StepAdjustments");
+  if (!list || fy_node_get_type(list) != FYNT_SEQUENCE)
+    return json_error(j, err, SIM_EINPUT, list ? list : c, sp, "expected a list");
+  int n = fy_node_sequence_item_count(list);
+  p->steps.items = sim_xcalloc(n > 0 ? (size_t)n : 1, sizeof(ecs_step_cfg));
+  void *it = NULL;
+  struct fy_node *item;
+  while ((item = fy_node_sequence_iterate(list, &it))) {
+    ecs_step_cfg *s = (ecs_step_cfg *)p->steps.items + p->steps.n;
+    cfg_path_index(ip, sizeof ip, sp, p->steps.n);
+    s->lower = s->upper = NAN; /* absent = null */
+    int rc;
+    if ((rc = want_number(j, item, ip, "MetricIntervalLowerBound", false, &s->lower, err)) ||
+        (rc = want_number(j, item, ip, "MetricIntervalUpperBound", false, &s->upper, err)) ||
+        (rc = want_int(j, item, ip, "ScalingAdjustment", true, &s->adjustment, err)))
+      return rc;
+    p->steps.n++;
+  }
+  return SIM_OK;
+}
+
+static int read_step(json_file *j, struct fy_node *c, const char *path, ecs_policy_cfg *p,
+                     sim_error *err) {
+  const char *type = text_of(c, "AdjustmentType");
+  p->adjustment_type = index_of(ecs_adjustment_type_names, type);
+  if (p->adjustment_type < 0)
+    return json_error(j, err, SIM_EINPUT, get(c, "AdjustmentType") ? get(c, "AdjustmentType") : c,
+                      path, "unknown AdjustmentType '%s'", type ? type : "(none)");
+  const char *agg = text_of(c, "MetricAggregationType");
+  p->metric_aggregation = agg ? index_of(ecs_agg_names, agg) : ECS_AGG_AVERAGE;
+  if (p->metric_aggregation < 0)
+    return json_error(j, err, SIM_EINPUT, get(c, "MetricAggregationType"), path,
+                      "unknown MetricAggregationType '%s'", agg);
+  p->cooldown_s = 300; /* "If not specified, the default value is 300" (AAS-API) */
+  int rc;
+  if ((rc = want_int(j, c, path, "MinAdjustmentMagnitude", false, &p->min_adjustment_magnitude,
+                     err)) ||
+      (rc = want_number(j, c, path, "Cooldown", false, &p->cooldown_s, err)))
+    return rc;
+  return read_steps(j, c, path, p, err);
+}
+
+/* --- alarms ------------------------------------------------------------------ */
+
+/* The alarm's metric as one the model publishes, or -1. */
+static int alarm_metric(struct fy_node *a) {
+  const char *ns = text_of(a, "Namespace"), *name = text_of(a, "MetricName");
+  if (!ns || !name) return -1;
+  if (!strcmp(ns, "AWS/ECS") && !strcmp(name, "CPUUtilization")) return ECS_METRIC_CPU;
+  if (!strcmp(ns, "AWS/ECS") && !strcmp(name, "MemoryUtilization")) return ECS_METRIC_MEMORY;
+  if (!strcmp(ns, "AWS/ApplicationELB") && !strcmp(name, "RequestCountPerTarget"))
+    return ECS_METRIC_REQUESTS;
+  return -1;
+}
+
+static int read_alarm(json_file *j, struct fy_node *a, const char *path, ecs_alarm_def *d,
+                      sim_error *err) {
+  d->metric = alarm_metric(a);
+  if (d->metric < 0)
+    return json_error(j, err, SIM_ESCENARIO, a, path,
+                      "alarm metric %s is not modelled (AWS/ECS CPUUtilization or "
+                      "MemoryUtilization, AWS/ApplicationELB RequestCountPerTarget)",
+                      get(a, "Metrics") ? "math" : text_of(a, "MetricName") ? text_of(a, "MetricName") : "(none)");
+  const char *stat = text_of(a, "Statistic");
+  d->statistic = index_of(ecs_stat_names, stat);
+  if (d->statistic < 0)
+    return json_error(j, err, SIM_ESCENARIO, a, path,
+                      "statistic '%s' is not modelled (Average, Sum, Minimum, Maximum, "
+                      "SampleCount)", stat ? stat : text_of(a, "ExtendedStatistic") ? text_of(a, "ExtendedStatistic") : "(none)");
+  const char *cmp = text_of(a, "ComparisonOperator");
+  d->comparison = index_of(ecs_cmp_names, cmp);
+  if (d->comparison < 0)
+    return json_error(j, err, SIM_ESCENARIO, a, path,
+                      "ComparisonOperator '%s' is not modelled", cmp ? cmp : "(none)");
+  const char *tmd = text_of(a, "TreatMissingData");
+  d->treat_missing_data = tmd ? index_of(ecs_missing_names, tmd) : ECS_MISSING_MISSING;
+  if (d->treat_missing_data < 0)
+    return json_error(j, err, SIM_EINPUT, a, path, "unknown TreatMissingData '%s'", tmd);
+  int rc;
+  if ((rc = want_number(j, a, path, "Period", true, &d->period_s, err)) ||
+      (rc = want_int(j, a, path, "EvaluationPeriods", true, &d->evaluation_periods, err)) ||
+      (rc = want_int(j, a, path, "DatapointsToAlarm", false, &d->datapoints_to_alarm, err)) ||
+      (rc = want_number(j, a, path, "Threshold", true, &d->threshold, err)))
+    return rc;
+  d->name = sim_xstrdup(text_of(a, "AlarmName"));
+  return SIM_OK;
+}
+
+/* True if alarm a invokes the policy (by the policy's Alarms list or by the
+ * alarm's AlarmActions). */
+static bool invokes(struct fy_node *a, struct fy_node *policy) {
+  const char *name = text_of(a, "AlarmName");
+  void *it = NULL;
+  struct fy_node *x;
+  struct fy_node *listed = get(policy, "Alarms");
+  while (listed && (x = fy_node_sequence_iterate(listed, &it))) {
+    const char *n = text_of(x, "AlarmName");
+    if (name && n && !strcmp(n, name)) return true;
+  }
+  const char *arn = text_of(policy, "PolicyARN");
+  struct fy_node *actions = get(a, "AlarmActions");
+  it = NULL;
+  while (arn && actions && (x = fy_node_sequence_iterate(actions, &it))) {
+    const char *s = cfg_scalar(x);
+    if (s && !strcmp(s, arn)) return true;
+  }
+  return false;
+}
+
+/* --- policies ------------------------------------------------------------------ */
+
+static ecs_policy_cfg *append(ecs_cfg *cfg) {
+  cfg->policies.items =
+      sim_xrealloc(cfg->policies.items, (cfg->policies.n + 1) * sizeof(ecs_policy_cfg));
+  ecs_policy_cfg *p = (ecs_policy_cfg *)cfg->policies.items + cfg->policies.n++;
+  memset(p, 0, sizeof *p);
+  return p;
+}
+
+/* A step policy: one model policy per alarm that invokes it. */
+static int import_step(ecs_cfg *cfg, json_file *pj, struct fy_node *pol, const char *path,
+                       json_file *aj, sim_error *err) {
+  const char *name = text_of(pol, "PolicyName");
+  struct fy_node *conf = get(pol, "StepScalingPolicyConfiguration");
+  if (!conf)
+    return json_error(pj, err, SIM_EINPUT, pol, path,
+                      "missing required key '%s'", "StepScalingPolicyConfiguration");
+  if (!aj)
+    return json_error(pj, err, SIM_ESCENARIO, pol, path,
+                      "step policy '%s' needs its alarm: give import.alarms (the JSON of "
+                      "`aws cloudwatch describe-alarms`)", name ? name : "?");
+  struct fy_node *alarms = get(aj->root, "MetricAlarms");
+  void *it = NULL;
+  struct fy_node *a;
+  size_t found = 0, i = 0;
+  char ap[CFG_PATH_LEN], cp[CFG_PATH_LEN];
+  cfg_path_key(cp, sizeof cp, path, "StepScalingPolicyConfiguration");
+  while (alarms && (a = fy_node_sequence_iterate(alarms, &it))) {
+    size_t index = i++;
+    if (!invokes(a, pol)) continue;
+    found++;
+    ecs_policy_cfg *p = append(cfg);
+    p->kind = ECS_KIND_STEP_SCALING;
+    int rc = read_step(pj, conf, cp, p, err);
+    cfg_path_index(ap, sizeof ap, "MetricAlarms", index);
+    if (!rc) rc = read_alarm(aj, a, ap, &p->alarm, err);
+    if (rc) return rc;
+    char full[512];
+    if (found > 1) snprintf(full, sizeof full, "%s/%s", name ? name : "step", p->alarm.name);
+    else snprintf(full, sizeof full, "%s", name ? name : "step");
+    p->name = sim_xstrdup(full);
+  }
+  if (!found)
+    return json_error(pj, err, SIM_ESCENARIO, pol, path,
+                      "no alarm in import.alarms invokes step policy '%s'", name ? name : "?");
+  return SIM_OK;
+}
+
+static int import_policy(ecs_cfg *cfg, json_file *pj, struct fy_node *pol, const char *path,
+                         json_file *aj, sim_error *err) {
+  const char *ns = text_of(pol, "ServiceNamespace");
+  if (ns && strcmp(ns, "ecs"))
+    return json_error(pj, err, SIM_ESCENARIO, pol, path,
+                      "a policy of service namespace '%s', not ecs", ns);
+  const char *type = text_of(pol, "PolicyType");
+  if (type && !strcmp(type, "StepScaling")) return import_step(cfg, pj, pol, path, aj, err);
+  if (!type || strcmp(type, "TargetTrackingScaling"))
+    return json_error(pj, err, SIM_ESCENARIO, pol, path,
+                      "policy type '%s' is not modelled (TargetTrackingScaling, StepScaling)",
+                      type ? type : "(none)");
+  struct fy_node *conf = get(pol, "TargetTrackingScalingPolicyConfiguration");
+  if (!conf)
+    return json_error(pj, err, SIM_EINPUT, pol, path, "missing required key '%s'",
+                      "TargetTrackingScalingPolicyConfiguration");
+  char cp[CFG_PATH_LEN];
+  cfg_path_key(cp, sizeof cp, path, "TargetTrackingScalingPolicyConfiguration");
+  ecs_policy_cfg *p = append(cfg);
+  p->kind = ECS_KIND_TARGET_TRACKING;
+  p->name = sim_xstrdup(text_of(pol, "PolicyName"));
+  return read_tt(pj, conf, cp, p, err);
+}
+
+/* Checks that the policies to take belong to one service. */
+static int check_one_service(json_file *pj, struct fy_node *list, const char *resource_id,
+                             sim_error *err) {
+  if (resource_id) return SIM_OK;
+  const char *first = NULL;
+  void *it = NULL;
+  struct fy_node *pol;
+  while ((pol = fy_node_sequence_iterate(list, &it))) {
+    const char *r = text_of(pol, "ResourceId");
+    if (!r) continue;
+    if (!first) first = r;
+    else if (strcmp(first, r))
+      return json_error(pj, err, SIM_ESCENARIO, pol, "ScalingPolicies",
+                        "policies of several services (%s and others): choose one with "
+                        "import.resource_id", first);
+  }
+  return SIM_OK;
+}
+
+int ecs_import(ecs_cfg *cfg, const char *policies_path, const char *alarms_path,
+               const char *resource_id, sim_error *err) {
+  json_file pj = {0}, aj = {0};
+  int rc = json_open(policies_path, &pj, err);
+  if (!rc && alarms_path) rc = json_open(alarms_path, &aj, err);
+  if (rc) goto done;
+  struct fy_node *list = get(pj.root, "ScalingPolicies");
+  if (!list || fy_node_get_type(list) != FYNT_SEQUENCE) {
+    rc = json_error(&pj, err, SIM_EINPUT, list ? list : pj.root, "ScalingPolicies",
+                    "expected the list that describe-scaling-policies prints");
+    goto done;
+  }
+  if (alarms_path && !get(aj.root, "MetricAlarms")) {
+    rc = json_error(&aj, err, SIM_EINPUT, aj.root, "MetricAlarms",
+                    "expected the list that describe-alarms prints");
+    goto done;
+  }
+  if ((rc = check_one_service(&pj, list, resource_id, err))) goto done;
+  void *it = NULL;
+  struct fy_node *pol;
+  size_t i = 0;
+  char path[CFG_PATH_LEN];
+  while ((pol = fy_node_sequence_iterate(list, &it))) {
+    cfg_path_index(path, sizeof path, "ScalingPolicies", i++);
+    const char *r = text_of(pol, "ResourceId");
+    if (resource_id && (!r || strcmp(r, resource_id))) continue;
+    if ((rc = import_policy(cfg, &pj, pol, path, alarms_path ? &aj : NULL, err))) goto done;
+  }
+done:
+  if (aj.ctx) json_close(&aj);
+  if (pj.ctx) json_close(&pj);
+  return rc;
+}

@@ -1,0 +1,1152 @@
+/* service.c — the `ecs` platform (see service.h): an ECS service of Fargate
+ * tasks behind an ALB, scaled by Application Auto Scaling.
+ *
+ * The control loop of spec §1, each step in its module:
+ *   requests  -> ALB: round robin or least outstanding over healthy targets
+ *                (router.h; 503 when none, or when the task's queue is full;
+ *                504 after the idle timeout) -> a task (instance.h)
+ *   every metric period: CPUUtilization / MemoryUtilization from each task's
+ *                exact consumption, RequestCountPerTarget every 60 s
+ *                (metrics.h), published after the pipeline delay (spec §3.3)
+ *   on publish:  alarms evaluated (alarm.h), policies invoked while in ALARM
+ *                (target_tracking.h, step_scaling.h), one decision
+ *                (scaling.h), desired count applied by the scheduler below
+ *   scheduler:   launches tasks through the Fargate token bucket and launch
+ *                time (launch.h), ALB registration and health checks
+ *                (alb.h), stops tasks by deregistration (draining), SIGTERM,
+ *                stopTimeout, SIGKILL (spec §9.5), Fargate Spot interruptions
+ *                with their notice (spec §9.7), billing per task (billing.h).
+ * Task phases map onto instance states: PENDING = PROVISIONING (launching),
+ * REGISTERING = STARTING (RUNNING, not yet healthy in the target group),
+ * SERVING and SICK (unhealthy, routed to only when every target is: ALB fail
+ * open) = READY, DRAINING and STOPPING (SIGTERM sent) = DRAINING.
+ *
+ * Per request the work is O(log n) (router, processor sharing) with no
+ * allocation (a request pool); metrics are accumulated per task at period
+ * boundaries, not per request. */
+#include "models/ecs/service.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/ecs/alarm.h"
+#include "models/ecs/alb.h"
+#include "models/ecs/billing.h"
+#include "models/ecs/config.h"
+#include "models/ecs/deploy.h"
+#include "models/ecs/launch.h"
+#include "models/ecs/metrics.h"
+#include "models/ecs/scaling.h"
+#include "models/ecs/step_scaling.h"
+#include "models/ecs/target_tracking.h"
+#include "models/instance.h"
+#include "models/router.h"
+#include "sim/rng.h"
+
+typedef enum phase {
+  PH_PENDING = 0, /* launching: token bucket, ENI, image pull, start */
+  PH_REGISTERING, /* RUNNING; registering and passing its first health check */
+  PH_SERVING,     /* healthy target */
+  PH_SICK,        /* unhealthy target, replaced, stopped once a replacement serves */
+  PH_DRAINING,    /* deregistering: in-flight requests finish, no new ones */
+  PH_STOPPING     /* SIGTERM sent; SIGKILL at the stop timeout */
+} phase;
+
+enum { REQ_QUEUED = 1 }; /* inst_req.flags: in a task's backlog */
+
+typedef struct ecs_service ecs_service;
+
+typedef struct task {
+  ecs_service *svc;
+  instance *inst;
+  struct task *next, *prev; /* the service's tasks, oldest first */
+  phase ph;
+  bool spot;
+  bool counted;         /* counts towards the desired count */
+  int rev;              /* task definition revision (deployments) */
+  double bill_from_s;   /* billing starts (image pull, spec §10) */
+  double running_s;     /* RUNNING since; INFINITY while pending */
+  double billed_usd;    /* cost already reported */
+  double slow_until_s;  /* ALB slow start ends (spec §9.4) */
+  /* metric accumulation since the last period boundary */
+  double cpu_mark_s;    /* inst_cpu_consumed_s at run_from_s */
+  double run_from_s;
+  double mem_area;      /* integral of active requests since run_from_s */
+  double active_at_s;
+  int active;           /* requests active in the task (mirrors the instance) */
+  ecs_target_health health;
+  sim_handle ev;        /* lifecycle timer */
+  sim_handle check_ev;  /* next health check */
+  sim_handle spot_ev;   /* Spot interruption */
+} task;
+
+/* An alarm and what feeds it: datapoints of one metric combined over the
+ * alarm's period (a multiple of the metric's). */
+typedef struct feed {
+  ecs_alarm *alarm;
+  char *name;
+  int metric, stat;
+  int per_push, n; /* metric datapoints per alarm period; collected so far */
+  ecs_statset acc;
+  bool evaluated;  /* evaluated in the current publication */
+} feed;
+
+typedef struct policy {
+  char *name;
+  int kind;              /* ECS_KIND_* */
+  int high, low, alarm;  /* feed indices (-1 = none) */
+  ecs_tt_policy tt;
+  ecs_step_policy step;
+  ecs_step steps[ECS_MAX_STEPS];
+} policy;
+
+/* One period's datapoints, waiting for their publication. */
+typedef struct batch {
+  bool has[ECS_METRIC_COUNT];
+  ecs_statset dp[ECS_METRIC_COUNT];
+} batch;
+
+typedef struct schedule {
+  ecs_service *svc;
+  const ecs_schedule_cfg *cfg;
+  char *name;
+} schedule;
+
+struct ecs_service {
+  const ecs_cfg *cfg;
+  sim_engine *eng;
+  out_recorder *rec;
+  gsl_rng *rng_launch, *rng_health, *rng_spot, *rng_route;
+  inst_req_pool *pool;
+  inst_config icfg;
+  router *healthy, *sick;
+  task *head, *tail;
+  uint64_t next_id;
+  int n_counted, n_running, n_spot;
+  int revision;   /* the service's current task definition revision */
+  bool deploying; /* a rolling deployment is in progress */
+  ecs_token_bucket bucket;
+  ecs_scaler scaler;
+  feed *feeds;
+  int n_feeds;
+  policy *pol;
+  int n_pol;
+  ecs_proposal *props;
+  schedule *sched;
+  size_t n_sched;
+  /* the metrics pipeline */
+  double period_s, delay_s;
+  int ticks_per_minute;
+  long tick;
+  batch *ring;
+  int ring_cap, ring_head, ring_n;
+  ecs_util_acc cpu_acc, mem_acc;
+  double routed, arrived, healthy_area, healthy_at_s;
+  /* requests */
+  inst_req *age_head, *age_tail; /* in arrival order = deadline order */
+  sim_handle timeout_ev;
+  uint64_t in_flight;
+};
+
+static double now_s(const ecs_service *s) { return sim_now(s->eng); }
+
+/* --- decision log ------------------------------------------------------- */
+
+static void log_activity(void *arg, double t, const ecs_activity *a) {
+  ecs_service *s = arg;
+  out_decision d = {.source = a->source, .event = a->event, .metric = a->metric,
+                    .value = a->value, .old_desired = a->old_desired,
+                    .new_desired = a->new_desired, .status = a->status, .reason = a->reason};
+  out_decide(s->rec, t, &d);
+  if (a->new_desired != a->old_desired) out_count(s->rec, t, OUT_DECISIONS, 1);
+}
+
+static void log_event(ecs_service *s, const char *source, const char *event, const char *metric,
+                      double value, const char *status, const char *reason) {
+  out_decision d = {.source = source, .event = event, .metric = metric, .value = value,
+                    .old_desired = NAN, .new_desired = NAN, .status = status,
+                    .reason = reason};
+  out_decide(s->rec, now_s(s), &d);
+}
+
+/* --- per-task accounting ---------------------------------------------------- */
+
+static bool container_runs(const task *t) { return t->ph != PH_PENDING; }
+
+static void touch_memory(task *t) {
+  double now = now_s(t->svc);
+  t->mem_area += t->active * (now - t->active_at_s);
+  t->active_at_s = now;
+}
+
+/* Adds the task's use since the last boundary to the period's utilisation
+ * (spec §3.1) and restarts its marks. */
+static void flush_metrics(task *t) {
+  ecs_service *s = t->svc;
+  if (!container_runs(t)) return;
+  double now = now_s(s), dt = now - t->run_from_s;
+  touch_memory(t);
+  double cpu = inst_cpu_consumed_s(t->inst);
+  if (dt > 0) {
+    double mem = s->icfg.base_mem_mib * dt + s->icfg.req_mem_mib * t->mem_area;
+    ecs_util_acc_add(&s->cpu_acc, cpu - t->cpu_mark_s, s->icfg.vcpu, dt);
+    ecs_util_acc_add(&s->mem_acc, mem, s->icfg.memory_mib, dt);
+  }
+  t->cpu_mark_s = cpu;
+  t->run_from_s = now;
+  t->mem_area = 0;
+}
+
+/* Reports the cost the task owes up to now (spec §10). */
+static void accrue_bill(task *t) {
+  ecs_service *s = t->svc;
+  double now = now_s(s);
+  if (now < t->bill_from_s) return;
+  const ecs_cfg *c = s->cfg;
+  double due = ecs_task_cost(&c->prices, (ecs_arch)c->task.architecture, t->spot,
+                             c->task.vcpu, c->task.memory_mib / 1024, now - t->bill_from_s);
+  if (due > t->billed_usd) {
+    out_count(s->rec, now, OUT_COST_USD, due - t->billed_usd);
+    t->billed_usd = due;
+  }
+}
+
+/* --- target group membership --------------------------------------------------- */
+
+static void touch_healthy(ecs_service *s) {
+  double now = now_s(s);
+  s->healthy_area += (double)router_size(s->healthy) * (now - s->healthy_at_s);
+  s->healthy_at_s = now;
+}
+
+static void leave_routers(task *t) {
+  ecs_service *s = t->svc;
+  if (router_contains(s->healthy, t->inst)) {
+    touch_healthy(s);
+    router_remove(s->healthy, t->inst);
+  }
+  if (router_contains(s->sick, t->inst)) router_remove(s->sick, t->inst);
+}
+
+static void update_route(task *t) {
+  ecs_service *s = t->svc;
+  if (router_contains(s->healthy, t->inst)) router_update(s->healthy, t->inst);
+  else if (router_contains(s->sick, t->inst)) router_update(s->sick, t->inst);
+}
+
+/* ECS's RUNNING state: the running count capacity is computed from (ECS-AS). */
+static bool is_running(phase ph) {
+  return ph == PH_REGISTERING || ph == PH_SERVING || ph == PH_SICK;
+}
+
+static void set_phase(task *t, phase ph) {
+  static const inst_state states[] = {INST_PROVISIONING, INST_STARTING, INST_READY,
+                                      INST_READY, INST_DRAINING, INST_DRAINING};
+  ecs_service *s = t->svc;
+  s->n_running += (int)is_running(ph) - (int)is_running(t->ph);
+  t->ph = ph;
+  inst_set_state(t->inst, states[ph]);
+}
+
+static void set_counted(task *t, bool counted) {
+  if (t->counted == counted) return;
+  t->counted = counted;
+  int d = counted ? 1 : -1;
+  t->svc->n_counted += d;
+  if (t->spot) t->svc->n_spot += d;
+}
+
+/* --- task lifecycle ---------------------------------------------------------------- */
+
+static void reconcile(ecs_service *s);
+static void on_lifecycle_idle(sim_engine *eng, void *arg);
+static void on_complete(void *owner, instance *inst, inst_req *r);
+static void on_start(void *owner, instance *inst, inst_req *r);
+static const inst_hooks task_hooks = {.on_complete = on_complete, .on_start = on_start};
+
+static void cancel(ecs_service *s, sim_handle *h) {
+  sim_cancel(s->eng, *h);
+  *h = SIM_NO_HANDLE;
+}
+
+/* The task is gone: final metrics and bill, instance stopped and freed. */
+static void finalize(task *t) {
+  ecs_service *s = t->svc;
+  cancel(s, &t->ev);
+  cancel(s, &t->check_ev);
+  cancel(s, &t->spot_ev);
+  leave_routers(t);
+  set_counted(t, false);
+  flush_metrics(t);
+  accrue_bill(t);
+  if (is_running(t->ph)) s->n_running--;
+  inst_set_state(t->inst, INST_STOPPED);
+  out_count(s->rec, now_s(s), OUT_INSTANCE_STOPS, 1);
+  if (t->prev) t->prev->next = t->next;
+  else s->head = t->next;
+  if (t->next) t->next->prev = t->prev;
+  else s->tail = t->prev;
+  inst_free(t->inst);
+  free(t);
+}
+
+static void on_kill(sim_engine *eng, void *arg);
+
+/* SIGTERM: the application finishes what it holds and exits; SIGKILL after
+ * `grace_s` (stopTimeout, spec §9.5). An idle task exits at once [I]. */
+static void sigterm(task *t, double grace_s) {
+  ecs_service *s = t->svc;
+  cancel(s, &t->ev);
+  set_phase(t, PH_STOPPING);
+  if (inst_outstanding(t->inst) == 0) finalize(t);
+  else t->ev = sim_schedule_in(s->eng, grace_s, on_kill, t);
+}
+
+static void on_dereg_timeout(sim_engine *eng, void *arg) {
+  task *t = arg;
+  t->ev = SIM_NO_HANDLE;
+  sigterm(t, t->svc->cfg->stop_timeout_s);
+}
+
+/* Stops a task: deregistration first when it is a target (ALB-TG: in-flight
+ * requests finish, new ones stop arriving, complete at once when idle), then
+ * SIGTERM (spec §9.5). Tasks not yet serving stop at once. */
+static void stop_task(task *t) {
+  ecs_service *s = t->svc;
+  set_counted(t, false);
+  if (t->ph == PH_DRAINING || t->ph == PH_STOPPING) return;
+  cancel(s, &t->check_ev);
+  cancel(s, &t->spot_ev);
+  if (t->ph == PH_PENDING || t->ph == PH_REGISTERING) {
+    finalize(t);
+    return;
+  }
+  leave_routers(t);
+  cancel(s, &t->ev);
+  set_phase(t, PH_DRAINING);
+  if (inst_outstanding(t->inst) == 0) finalize(t);
+  else t->ev = sim_schedule_in(s->eng, s->cfg->alb.deregistration_delay_s, on_dereg_timeout, t);
+}
+
+static void on_spot_interruption(sim_engine *eng, void *arg);
+static void on_running(sim_engine *eng, void *arg);
+static void on_registered(sim_engine *eng, void *arg);
+static void on_check(sim_engine *eng, void *arg);
+
+static task *task_alloc(ecs_service *s, bool spot) {
+  task *t = sim_xcalloc(1, sizeof *t);
+  t->svc = s;
+  t->spot = spot;
+  t->rev = s->revision;
+  t->running_s = INFINITY;
+  t->slow_until_s = -INFINITY;
+  t->inst = inst_alloc(s->eng, s->rec, &s->icfg, &task_hooks, s, ++s->next_id);
+  inst_set_user(t->inst, t);
+  t->prev = s->tail;
+  if (s->tail) s->tail->next = t;
+  else s->head = t;
+  s->tail = t;
+  set_counted(t, true);
+  return t;
+}
+
+/* Capacity provider strategy (spec §9.7): the FARGATE base first, then the
+ * provider furthest below its weight's share; ties go on demand. */
+static bool place_on_spot(const ecs_service *s) {
+  const ecs_spot_cfg *c = &s->cfg->spot;
+  if (c->spot_weight <= 0) return false;
+  int od = s->n_counted - s->n_spot;
+  if (od < c->on_demand_base) return false;
+  if (c->on_demand_weight <= 0) return true;
+  double od_share = (od - c->on_demand_base) / c->on_demand_weight;
+  double spot_share = s->n_spot / c->spot_weight;
+  return spot_share < od_share;
+}
+
+static void arm_spot(task *t) {
+  double rate = t->svc->cfg->spot.interruptions_per_task_hour / 3600.0;
+  if (!t->spot || rate <= 0) return;
+  double in = gsl_ran_exponential(t->svc->rng_spot, 1.0 / rate);
+  t->spot_ev = sim_schedule_in(t->svc->eng, in, on_spot_interruption, t);
+}
+
+/* Launches one task (spec §9.2): admitted by the token bucket, RUNNING after
+ * the launch time, billed from the image pull. */
+static void launch(ecs_service *s) {
+  double now = now_s(s);
+  task *t = task_alloc(s, place_on_spot(s));
+  const ecs_launch_cfg *l = &s->cfg->launch;
+  double admitted = ecs_bucket_take(&s->bucket, now);
+  ecs_launch_time lt = {l->median_s, l->p95_s};
+  double took = ecs_launch_time_draw(&lt, s->rng_launch);
+  t->bill_from_s = admitted + fmin(l->before_pull_s, took);
+  t->ev = sim_schedule(s->eng, admitted + took, on_running, t);
+  arm_spot(t);
+  out_count(s->rec, now, OUT_INSTANCE_STARTS, 1);
+}
+
+static void start_running(task *t) {
+  double now = now_s(t->svc);
+  t->running_s = now;
+  t->run_from_s = now;
+  t->active_at_s = now;
+  t->cpu_mark_s = inst_cpu_consumed_s(t->inst);
+}
+
+static void on_running(sim_engine *eng, void *arg) {
+  task *t = arg;
+  t->ev = SIM_NO_HANDLE;
+  start_running(t);
+  set_phase(t, PH_REGISTERING);
+  t->ev = sim_schedule_in(eng, t->svc->cfg->alb.registration_delay_s, on_registered, t);
+}
+
+/* Registered: the first health check comes at a uniformly random point of the
+ * check interval (the ALB checks on its own schedule) [I] spec §9.3. */
+static void on_registered(sim_engine *eng, void *arg) {
+  task *t = arg;
+  t->ev = SIM_NO_HANDLE;
+  ecs_health_init(&t->health);
+  double first = gsl_rng_uniform(t->svc->rng_health) * t->svc->cfg->alb.health_check.interval_s;
+  t->check_ev = sim_schedule_in(eng, first, on_check, t);
+}
+
+/* Tasks in slow start, for the rule that a target enters it only when some
+ * other healthy target is not in it (ALB-TG). */
+static bool any_healthy_outside_slow_start(const ecs_service *s, double now) {
+  for (const task *u = s->head; u; u = u->next)
+    if (u->ph == PH_SERVING && u->slow_until_s <= now) return true;
+  return false;
+}
+
+static void become_serving(task *t, bool from_sick) {
+  ecs_service *s = t->svc;
+  double now = now_s(s);
+  if (from_sick) router_remove(s->sick, t->inst);
+  else if (s->cfg->alb.slow_start_s > 0 && any_healthy_outside_slow_start(s, now))
+    t->slow_until_s = now + s->cfg->alb.slow_start_s;
+  set_phase(t, PH_SERVING);
+  touch_healthy(s);
+  router_add(s->healthy, t->inst);
+  if (from_sick) {
+    set_counted(t, true);
+    reconcile(s); /* its replacement may now be one too many */
+    return;
+  }
+  /* A replacement serves: the oldest unhealthy task it replaces goes. */
+  for (task *u = s->head; u; u = u->next)
+    if (u->ph == PH_SICK) {
+      stop_task(u);
+      break;
+    }
+  if (s->deploying) reconcile(s); /* one more healthy task: the rollout moves on */
+}
+
+/* Unhealthy: out of routing, replaced by the scheduler (an unhealthy task in a
+ * service is stopped and replaced, spec §9.3), stopped once its replacement
+ * serves. */
+static void become_sick(task *t) {
+  ecs_service *s = t->svc;
+  leave_routers(t);
+  set_phase(t, PH_SICK);
+  router_add(s->sick, t->inst);
+  set_counted(t, false);
+  reconcile(s);
+}
+
+/* One ALB health check (ALB-HC): it fails only when fail_when_saturated is on
+ * and the task cannot take a request; results count at the check. */
+static void on_check(sim_engine *eng, void *arg) {
+  task *t = arg;
+  ecs_service *s = t->svc;
+  const ecs_health_check_cfg *hc = &s->cfg->alb.health_check;
+  t->check_ev = SIM_NO_HANDLE;
+  bool passed = !(hc->fail_when_saturated && !inst_can_accept(t->inst));
+  ecs_health before = t->health.state;
+  ecs_health after = ecs_health_record(
+      &(ecs_health_cfg){hc->interval_s, hc->timeout_s, hc->healthy_threshold,
+                        hc->unhealthy_threshold, hc->initial_threshold},
+      &t->health, passed);
+  if (after == ECS_HEALTH_HEALTHY && before != ECS_HEALTH_HEALTHY)
+    become_serving(t, before == ECS_HEALTH_UNHEALTHY);
+  else if (after == ECS_HEALTH_UNHEALTHY && before != ECS_HEALTH_UNHEALTHY)
+    become_sick(t);
+  /* Checks matter again only while they can change something. */
+  if (hc->fail_when_saturated || t->health.state != ECS_HEALTH_HEALTHY)
+    t->check_ev = sim_schedule_in(eng, hc->interval_s, on_check, t);
+}
+
+static void evict_one(void *arg, inst_req *r);
+
+/* SIGKILL: requests still in the task fail (502, the target closed the
+ * connection). */
+static void on_kill(sim_engine *eng, void *arg) {
+  task *t = arg;
+  t->ev = SIM_NO_HANDLE;
+  touch_memory(t);
+  t->active = 0;
+  inst_evict_all(t->inst, evict_one, t->svc);
+  finalize(t);
+}
+
+static void on_lifecycle_idle(sim_engine *eng, void *arg) {
+  task *t = arg;
+  t->ev = SIM_NO_HANDLE;
+  if (inst_outstanding(t->inst) == 0) finalize(t);
+}
+
+/* Fargate Spot interruption (spec §9.7): TerminationNotice and SIGTERM now,
+ * deregistration, SIGKILL after the stop timeout (at most the notice); the
+ * scheduler launches a replacement. */
+static void on_spot_interruption(sim_engine *eng, void *arg) {
+  task *t = arg;
+  ecs_service *s = t->svc;
+  t->spot_ev = SIM_NO_HANDLE;
+  char id[32];
+  snprintf(id, sizeof id, "task%llu", (unsigned long long)inst_id(t->inst));
+  log_event(s, id, "spot", "", NAN, "TerminationNotice", "Your Spot Task was interrupted.");
+  set_counted(t, false);
+  if (t->ph == PH_PENDING || t->ph == PH_REGISTERING) {
+    finalize(t);
+  } else if (t->ph == PH_SERVING || t->ph == PH_SICK) {
+    cancel(s, &t->check_ev);
+    leave_routers(t);
+    sigterm(t, fmin(s->cfg->stop_timeout_s, s->cfg->spot.notice_s));
+  }
+  reconcile(s);
+}
+
+/* --- the scheduler ------------------------------------------------------------- */
+
+/* The task a scale-in stops (spec §9.5; order [I]): launches first, then
+ * tasks not yet serving, newest first, then serving ones by selection. */
+static task *pick_victim(const ecs_service *s) {
+  for (int ph = PH_PENDING; ph <= PH_REGISTERING; ph++)
+    for (task *t = s->tail; t; t = t->prev)
+      if (t->counted && (int)t->ph == ph) return t;
+  bool oldest = s->cfg->scale_in_selection == ECS_STOP_OLDEST;
+  for (task *t = oldest ? s->head : s->tail; t; t = oldest ? t->next : t->prev)
+    if (t->counted) return t;
+  return NULL;
+}
+
+/* Brings the counted tasks to the desired count. */
+static void scale_to_desired(ecs_service *s) {
+  while (s->n_counted < s->scaler.desired) launch(s);
+  while (s->n_counted > s->scaler.desired) {
+    task *t = pick_victim(s);
+    SIM_ASSERT(t);
+    stop_task(t);
+  }
+}
+
+/* Where a rolling deployment stands. */
+typedef struct rollout {
+  int fresh, old;       /* counted tasks of the new / an old revision */
+  int serving, waiting; /* counted tasks serving / launching or registering */
+  task *old_waiting;    /* an old task not yet serving */
+  task *old_serving;    /* the oldest old task serving */
+} rollout;
+
+static rollout count_rollout(const ecs_service *s) {
+  rollout r = {0};
+  for (task *t = s->head; t; t = t->next) {
+    if (!t->counted) continue;
+    bool old = t->rev < s->revision;
+    if (old) r.old++;
+    else r.fresh++;
+    if (t->ph == PH_SERVING) r.serving++;
+    if (t->ph == PH_PENDING || t->ph == PH_REGISTERING) {
+      r.waiting++;
+      if (old && !r.old_waiting) r.old_waiting = t;
+    }
+    if (old && t->ph == PH_SERVING && !r.old_serving) r.old_serving = t;
+  }
+  return r;
+}
+
+static void end_deployment(ecs_service *s, const char *status, const char *reason) {
+  s->deploying = false;
+  s->scaler.scale_in_paused = false;
+  char rev[32];
+  snprintf(rev, sizeof rev, "revision%d", s->revision);
+  log_event(s, rev, "deployment", "", NAN, status, reason);
+  scale_to_desired(s);
+}
+
+/* The rolling update (spec §9.6): launch tasks of the new revision while at
+ * most maximumPercent of the desired count run or are pending, stop old ones
+ * while at least minimumHealthyPercent stay healthy; tasks not yet serving go
+ * first. Runs again whenever a task becomes healthy. A deployment that can
+ * neither launch nor stop and waits for no task is stuck: logged as Failed. */
+static void deploy_step(ecs_service *s) {
+  const ecs_deployment_cfg *dc = &s->cfg->deployment;
+  for (;;) {
+    int desired = s->scaler.desired;
+    rollout r = count_rollout(s);
+    if (r.old == 0) {
+      end_deployment(s, "Successful", "COMPLETED");
+      return;
+    }
+    if (r.fresh < desired && s->n_counted < ecs_deploy_max_tasks(desired, dc->maximum_percent))
+      launch(s);
+    else if (r.old_waiting)
+      stop_task(r.old_waiting);
+    else if (r.old_serving &&
+             r.serving - 1 >= ecs_deploy_min_healthy(desired, dc->minimum_healthy_percent))
+      stop_task(r.old_serving);
+    else if (r.waiting == 0) {
+      end_deployment(s, "Failed",
+                     "minimum_healthy_percent and maximum_percent leave no room to replace a "
+                     "task");
+      return;
+    } else
+      return;
+  }
+}
+
+/* Applies the desired count: the rollout's rules while a deployment runs. */
+static void reconcile(ecs_service *s) {
+  if (s->deploying) deploy_step(s);
+  else scale_to_desired(s);
+  out_gauge_set(s->rec, now_s(s), OUT_DESIRED, s->scaler.desired);
+}
+
+/* A new task definition revision is deployed; scale-in pauses until it is
+ * done (ECS-AS, spec §2). */
+static void on_deploy(sim_engine *eng, void *arg) {
+  ecs_service *s = arg;
+  if (s->deploying) end_deployment(s, "Overridden", "a newer deployment replaced it");
+  s->revision++;
+  s->deploying = true;
+  s->scaler.scale_in_paused = true;
+  char rev[32];
+  snprintf(rev, sizeof rev, "revision%d", s->revision);
+  log_event(s, rev, "deployment", "", NAN, "InProgress", "rolling update started");
+  reconcile(s);
+}
+
+/* --- requests ------------------------------------------------------------------ */
+
+static double deadline_s(const ecs_service *s, const inst_req *r) {
+  return r->arrival_s + s->cfg->alb.idle_timeout_s;
+}
+
+static void on_timeout(sim_engine *eng, void *arg);
+
+/* One timer for the oldest request's deadline. It is not moved when that
+ * request leaves early: it fires at the stale deadline, expires nothing and
+ * re-arms for the new oldest, so timer work is about one event per timeout
+ * period rather than one per request. */
+static void arm_timeout(ecs_service *s) {
+  if (s->age_head && !sim_pending(s->eng, s->timeout_ev))
+    s->timeout_ev = sim_schedule(s->eng, deadline_s(s, s->age_head), on_timeout, s);
+}
+
+static void age_append(ecs_service *s, inst_req *r) {
+  r->model_next = NULL;
+  r->model_prev = s->age_tail;
+  if (s->age_tail) s->age_tail->model_next = r;
+  else s->age_head = r;
+  s->age_tail = r;
+  arm_timeout(s);
+}
+
+static void age_unlink(ecs_service *s, inst_req *r) {
+  if (r->model_prev) r->model_prev->model_next = r->model_next;
+  else s->age_head = r->model_next;
+  if (r->model_next) r->model_next->model_prev = r->model_prev;
+  else s->age_tail = r->model_prev;
+  r->model_next = r->model_prev = NULL;
+}
+
+static void unqueue(ecs_service *s, inst_req *r, bool served) {
+  if (!(r->flags & REQ_QUEUED)) return;
+  r->flags &= (uint8_t)~REQ_QUEUED;
+  double now = now_s(s);
+  out_gauge_add(s->rec, now, OUT_QUEUED, -1);
+  if (served) {
+    out_count(s->rec, now, OUT_WAITED, 1);
+    out_count(s->rec, now, OUT_QUEUE_WAIT_S, now - r->arrival_s);
+  }
+}
+
+static void depart(ecs_service *s, inst_req *r) {
+  age_unlink(s, r);
+  s->in_flight--;
+  out_gauge_add(s->rec, now_s(s), OUT_IN_FLIGHT, -1);
+  inst_req_put(s->pool, r);
+}
+
+/* A stopping task that has become idle exits (checked in an event of its
+ * own: an instance may not be freed from inside its hooks). */
+static void maybe_idle(task *t) {
+  if ((t->ph != PH_DRAINING && t->ph != PH_STOPPING) || inst_outstanding(t->inst) > 0) return;
+  cancel(t->svc, &t->ev); /* the deregistration or SIGKILL timer is moot */
+  t->ev = sim_schedule_in(t->svc->eng, 0, on_lifecycle_idle, t);
+}
+
+static void evict_one(void *arg, inst_req *r) {
+  ecs_service *s = arg;
+  unqueue(s, r, false);
+  out_error(s->rec, now_s(s), 502);
+  depart(s, r);
+}
+
+/* The ALB idle timeout: the oldest request gets 504 and leaves its task
+ * (the application is assumed to stop working on it) [I]. */
+static void expire(ecs_service *s, inst_req *r) {
+  task *t = inst_user(r->inst);
+  if (r->flags & REQ_QUEUED) {
+    unqueue(s, r, false);
+  } else {
+    touch_memory(t);
+    t->active--;
+  }
+  inst_remove(r->inst, r); /* may start the backlog head through on_start */
+  update_route(t);
+  out_error(s->rec, now_s(s), 504);
+  depart(s, r);
+  maybe_idle(t);
+}
+
+static void on_timeout(sim_engine *eng, void *arg) {
+  ecs_service *s = arg;
+  s->timeout_ev = SIM_NO_HANDLE;
+  while (s->age_head && deadline_s(s, s->age_head) <= now_s(s)) expire(s, s->age_head);
+  arm_timeout(s);
+}
+
+static void on_complete(void *owner, instance *inst, inst_req *r) {
+  ecs_service *s = owner;
+  task *t = inst_user(inst);
+  double now = now_s(s);
+  touch_memory(t);
+  t->active--;
+  out_latency(s->rec, now, now - r->arrival_s);
+  out_count(s->rec, now, OUT_COMPLETIONS, 1);
+  depart(s, r);
+  update_route(t);
+  maybe_idle(t);
+}
+
+static void on_start(void *owner, instance *inst, inst_req *r) {
+  task *t = inst_user(inst);
+  touch_memory(t);
+  t->active++;
+  unqueue(owner, r, true);
+}
+
+/* Round robin with slow start (ALB-TG, spec §9.4): a target in slow start
+ * takes a request with probability equal to its ramp weight, so its share
+ * rises linearly; a few tries, then the last target picked. */
+static instance *pick_target(ecs_service *s) {
+  if (router_size(s->healthy) == 0)
+    return router_size(s->sick) ? router_pick(s->sick) : NULL; /* fail open (ALB-HC) */
+  instance *inst = router_pick(s->healthy);
+  if (s->cfg->alb.slow_start_s <= 0) return inst;
+  double now = now_s(s);
+  for (size_t tries = router_size(s->healthy); tries > 0; tries--) {
+    task *t = inst_user(inst);
+    if (t->slow_until_s <= now) return inst;
+    double since = t->slow_until_s - s->cfg->alb.slow_start_s;
+    if (gsl_rng_uniform(s->rng_route) < ecs_slow_start_weight(now, since, s->cfg->alb.slow_start_s))
+      return inst;
+    inst = router_pick(s->healthy);
+  }
+  return inst;
+}
+
+static void ecs_on_arrival(void *state, const wl_request *req) {
+  ecs_service *s = state;
+  double now = req->arrival_s;
+  out_count(s->rec, now, OUT_ARRIVALS, 1);
+  s->arrived++;
+  instance *inst = pick_target(s);
+  if (!inst) { /* no healthy target: 503 (spec §9.4, DESIGN §4) */
+    out_error(s->rec, now, 503);
+    return;
+  }
+  s->routed++;
+  if (!inst_can_accept(inst)) { /* the task's queue is full */
+    out_error(s->rec, now, 503);
+    return;
+  }
+  task *t = inst_user(inst);
+  inst_req *r = inst_req_get(s->pool);
+  r->arrival_s = req->arrival_s;
+  r->cpu_s = req->cpu_s;
+  r->wait_s = req->wait_s;
+  s->in_flight++;
+  out_gauge_add(s->rec, now, OUT_IN_FLIGHT, 1);
+  age_append(s, r);
+  touch_memory(t);
+  if (inst_admit(inst, r) == 1) {
+    t->active++;
+  } else {
+    r->flags |= REQ_QUEUED;
+    out_gauge_add(s->rec, now, OUT_QUEUED, 1);
+  }
+  update_route(t);
+}
+
+/* --- metrics, alarms, decisions ------------------------------------------------------ */
+
+static void on_publish(sim_engine *eng, void *arg);
+
+/* End of a metric period: one datapoint per metric (ALB ones every minute),
+ * published after the delay (spec §3.3); billing accrues. */
+static void on_tick(sim_engine *eng, void *arg) {
+  ecs_service *s = arg;
+  s->tick++;
+  for (task *t = s->head; t; t = t->next) {
+    flush_metrics(t);
+    accrue_bill(t);
+  }
+  SIM_ASSERT(s->ring_n < s->ring_cap);
+  batch *b = &s->ring[(s->ring_head + s->ring_n++) % s->ring_cap];
+  memset(b, 0, sizeof *b);
+  b->has[ECS_METRIC_CPU] = b->has[ECS_METRIC_MEMORY] = true;
+  ecs_util_acc_datapoint(&s->cpu_acc, &b->dp[ECS_METRIC_CPU]);
+  ecs_util_acc_datapoint(&s->mem_acc, &b->dp[ECS_METRIC_MEMORY]);
+  ecs_util_acc_clear(&s->cpu_acc);
+  ecs_util_acc_clear(&s->mem_acc);
+  if (s->tick % s->ticks_per_minute == 0) {
+    touch_healthy(s);
+    ecs_statset_clear(&b->dp[ECS_METRIC_REQUESTS]);
+    /* "ELB reports metrics only when requests are flowing" vs "Always
+     * reported" (spec §3.2, §12.8): metrics.alb_report_when_idle. */
+    if (s->arrived > 0 || s->cfg->metrics.alb_report_when_idle)
+      ecs_statset_add(&b->dp[ECS_METRIC_REQUESTS],
+                      ecs_request_count_per_target(s->routed, s->arrived,
+                                                   s->healthy_area / 60.0));
+    b->has[ECS_METRIC_REQUESTS] = true;
+    s->routed = s->arrived = s->healthy_area = 0;
+  }
+  sim_schedule_in(eng, s->delay_s, on_publish, s);
+  sim_schedule_in(eng, s->period_s, on_tick, s);
+}
+
+/* Feeds one datapoint to an alarm; evaluates it at the end of its period and
+ * logs a state change. */
+static void feed_datapoint(ecs_service *s, feed *f, const ecs_statset *dp) {
+  ecs_statset_merge(&f->acc, dp);
+  if (++f->n < f->per_push) return;
+  double v = ecs_statset_get(&f->acc, (ecs_stat)f->stat);
+  ecs_alarm_state before = ecs_alarm_get_state(f->alarm);
+  ecs_alarm_state after = ecs_alarm_push(f->alarm, v);
+  f->evaluated = true;
+  f->n = 0;
+  ecs_statset_clear(&f->acc);
+  if (after != before) {
+    char why[64];
+    snprintf(why, sizeof why, "from %s", ecs_alarm_state_name(before));
+    log_event(s, f->name, "alarm", ecs_metric_names[f->metric], v, ecs_alarm_state_name(after),
+              why);
+  }
+}
+
+/* The metric value a target tracking policy computes with (spec §5.3 [I]). */
+static double tt_value(const ecs_service *s, const ecs_alarm *a) {
+  double latest = ecs_alarm_latest(a);
+  if (s->cfg->scaling.tt_metric_value == ECS_TT_VALUE_WINDOW_AVERAGE || isnan(latest))
+    return ecs_alarm_window(a, ECS_AGG_AVERAGE);
+  return latest;
+}
+
+static void propose(ecs_service *s, const policy *p, ecs_proposal *out) {
+  double now = now_s(s);
+  int running = s->n_running;
+  if (p->kind == ECS_KIND_TARGET_TRACKING) {
+    const ecs_alarm *hi = s->feeds[p->high].alarm;
+    const ecs_alarm *lo = p->low >= 0 ? s->feeds[p->low].alarm : NULL;
+    ecs_tt_inputs in = {.high = ecs_alarm_get_state(hi),
+                        .low = lo ? ecs_alarm_get_state(lo) : ECS_ALARM_OK,
+                        .m_high = tt_value(s, hi),
+                        .m_low = lo ? tt_value(s, lo) : NAN,
+                        .latest = ecs_alarm_latest(hi),
+                        .base_out = ecs_scaler_base(&s->scaler, now, running, ECS_DIR_OUT),
+                        .running = running,
+                        .desired = s->scaler.desired,
+                        .min_capacity = s->scaler.cfg.min_capacity};
+    ecs_tt_propose(&p->tt, &in, out);
+    /* Invoked only when its alarms were evaluated now; else it just votes. */
+    out->vote_only = !s->feeds[p->high].evaluated;
+    return;
+  }
+  const feed *f = &s->feeds[p->alarm];
+  if (!f->evaluated || ecs_alarm_get_state(f->alarm) != ECS_ALARM_ALARM) {
+    *out = (ecs_proposal){.policy = p->name, .kind = ECS_POLICY_STEP, .dir = ECS_DIR_NONE};
+    return;
+  }
+  const ecs_alarm_cfg *ac = ecs_alarm_config(f->alarm);
+  double m = ecs_alarm_window(f->alarm, p->step.aggregation);
+  bool up = ac->cmp == ECS_CMP_GT || ac->cmp == ECS_CMP_GE;
+  int base = ecs_scaler_base(&s->scaler, now, running, up ? ECS_DIR_OUT : ECS_DIR_IN);
+  ecs_step_propose(&p->step, ac, m, base, ecs_metric_names[f->metric], out);
+}
+
+/* A period's datapoints reach CloudWatch: alarms evaluate, policies are
+ * invoked for every period an alarm stays in ALARM (CW-ACTIONS), the scaler
+ * decides, the scheduler applies. */
+static void on_publish(sim_engine *eng, void *arg) {
+  ecs_service *s = arg;
+  SIM_ASSERT(s->ring_n > 0);
+  batch *b = &s->ring[s->ring_head];
+  s->ring_head = (s->ring_head + 1) % s->ring_cap;
+  s->ring_n--;
+  bool any = false;
+  for (int i = 0; i < s->n_feeds; i++) {
+    feed *f = &s->feeds[i];
+    f->evaluated = false;
+    if (b->has[f->metric]) feed_datapoint(s, f, &b->dp[f->metric]);
+    any = any || f->evaluated;
+  }
+  if (!any || s->n_pol == 0) return;
+  for (int i = 0; i < s->n_pol; i++) propose(s, &s->pol[i], &s->props[i]);
+  int before = s->scaler.desired;
+  ecs_scaler_decide(&s->scaler, now_s(s), s->n_running, s->props, (size_t)s->n_pol);
+  if (s->scaler.desired != before) reconcile(s);
+}
+
+static void on_schedule(sim_engine *eng, void *arg) {
+  schedule *sc = arg;
+  ecs_service *s = sc->svc;
+  int before = s->scaler.desired;
+  ecs_scaler_schedule(&s->scaler, now_s(s), sc->name, sc->cfg->min, sc->cfg->max);
+  if (s->scaler.desired != before) reconcile(s);
+  if (sc->cfg->every_s > 0) sim_schedule_in(eng, sc->cfg->every_s, on_schedule, sc);
+}
+
+/* --- construction ------------------------------------------------------------------------ */
+
+static int add_feed(ecs_service *s, const char *name, int metric, int stat, double period_s,
+                    const ecs_alarm_cfg *ac) {
+  feed *f = &s->feeds[s->n_feeds];
+  double metric_period = metric == ECS_METRIC_REQUESTS ? 60.0 : s->period_s;
+  f->alarm = ecs_alarm_alloc(ac);
+  f->name = sim_xstrdup(name);
+  f->metric = metric;
+  f->stat = stat;
+  f->per_push = (int)lround(period_s / metric_period);
+  SIM_ASSERT(f->per_push >= 1);
+  ecs_statset_clear(&f->acc);
+  return s->n_feeds++;
+}
+
+static void build_tt(ecs_service *s, policy *p, const ecs_policy_cfg *c) {
+  const ecs_aas_cfg *a = &s->cfg->scaling;
+  p->tt = (ecs_tt_policy){.name = p->name, .metric = (ecs_tt_metric)c->metric,
+                          .target = c->target, .scale_out_cooldown_s = c->scale_out_cooldown_s,
+                          .scale_in_cooldown_s = c->scale_in_cooldown_s,
+                          .disable_scale_in = c->disable_scale_in,
+                          .max_scale_in_step = c->max_scale_in_step};
+  ecs_tt_alarms_cfg shape = {.high = {a->tt_high_evaluation_periods, a->tt_high_datapoints},
+                             .low = {a->tt_low_evaluation_periods, a->tt_low_datapoints},
+                             .low_ratio = a->tt_low_ratio};
+  ecs_alarm_cfg hi, lo;
+  ecs_tt_alarm_cfgs(c->target, &shape, a->alarm_range_extra, &hi, &lo);
+  int metric = ecs_tt_metric_source(p->tt.metric), stat = ecs_tt_metric_stat(p->tt.metric);
+  /* AAS's alarms: 60 s periods, or 20 s for the high-resolution types [I] §5.1. */
+  double period = ecs_tt_metric_high_res(p->tt.metric) ? s->period_s : 60.0;
+  char name[512];
+  snprintf(name, sizeof name, "TargetTracking-%s-AlarmHigh", p->name);
+  p->high = add_feed(s, name, metric, stat, period, &hi);
+  p->low = -1;
+  if (!c->disable_scale_in) { /* with scale-in disabled AAS creates no AlarmLow */
+    snprintf(name, sizeof name, "TargetTracking-%s-AlarmLow", p->name);
+    p->low = add_feed(s, name, metric, stat, period, &lo);
+  }
+}
+
+static void build_step(ecs_service *s, policy *p, const ecs_policy_cfg *c) {
+  const ecs_step_cfg *sc = c->steps.items;
+  for (size_t k = 0; k < c->steps.n; k++)
+    p->steps[k] = (ecs_step){sc[k].lower, sc[k].upper, sc[k].adjustment};
+  p->step = (ecs_step_policy){.name = p->name, .type = (ecs_adjustment_type)c->adjustment_type,
+                              .steps = p->steps, .n_steps = c->steps.n,
+                              .min_adjustment_magnitude = c->min_adjustment_magnitude,
+                              .cooldown_s = c->cooldown_s,
+                              .aggregation = (ecs_agg)c->metric_aggregation};
+  const ecs_alarm_def *d = &c->alarm;
+  ecs_alarm_cfg ac = {.cmp = (ecs_cmp)d->comparison, .threshold = d->threshold,
+                      .evaluation_periods = d->evaluation_periods,
+                      .datapoints_to_alarm =
+                          d->datapoints_to_alarm ? d->datapoints_to_alarm : d->evaluation_periods,
+                      .missing = (ecs_missing)d->treat_missing_data,
+                      .range_extra = s->cfg->scaling.alarm_range_extra};
+  char name[512];
+  if (d->name && *d->name) snprintf(name, sizeof name, "%s", d->name);
+  else snprintf(name, sizeof name, "%s-alarm", p->name);
+  p->alarm = add_feed(s, name, d->metric, d->statistic, d->period_s, &ac);
+  p->high = p->low = -1;
+}
+
+static void build_policies(ecs_service *s) {
+  const ecs_cfg *c = s->cfg;
+  s->n_pol = (int)c->policies.n;
+  s->pol = sim_xcalloc(c->policies.n + 1, sizeof *s->pol);
+  s->props = sim_xcalloc(c->policies.n + 1, sizeof *s->props);
+  s->feeds = sim_xcalloc(2 * c->policies.n + 1, sizeof *s->feeds);
+  const ecs_policy_cfg *pc = c->policies.items;
+  for (int i = 0; i < s->n_pol; i++) {
+    char buf[32];
+    s->pol[i].name = sim_xstrdup(ecs_policy_name(&pc[i], (size_t)i, buf, sizeof buf));
+    s->pol[i].kind = pc[i].kind;
+    if (pc[i].kind == ECS_KIND_TARGET_TRACKING) build_tt(s, &s->pol[i], &pc[i]);
+    else build_step(s, &s->pol[i], &pc[i]);
+  }
+}
+
+static void build_schedules(ecs_service *s) {
+  const ecs_cfg *c = s->cfg;
+  s->n_sched = c->scheduled_actions.n;
+  s->sched = sim_xcalloc(s->n_sched + 1, sizeof *s->sched);
+  const ecs_schedule_cfg *sc = c->scheduled_actions.items;
+  for (size_t i = 0; i < s->n_sched; i++) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "schedule%zu", i + 1);
+    s->sched[i] = (schedule){.svc = s, .cfg = &sc[i],
+                             .name = sim_xstrdup(sc[i].name && *sc[i].name ? sc[i].name : buf)};
+    sim_schedule(s->eng, sc[i].at_s, on_schedule, &s->sched[i]);
+  }
+}
+
+static gsl_rng *stream(const platform_ctx *ctx, const char *purpose) {
+  char name[512];
+  snprintf(name, sizeof name, "%s/%s", ctx->name ? ctx->name : "ecs", purpose);
+  return sim_rng_alloc(ctx->seed, name);
+}
+
+/* The tasks the service runs when the run starts: RUNNING and healthy at
+ * t = 0, as a service in steady state [I]. They are not launches. */
+static void start_initial_tasks(ecs_service *s) {
+  for (int i = 0; i < s->scaler.desired; i++) {
+    task *t = task_alloc(s, place_on_spot(s));
+    t->bill_from_s = now_s(s);
+    start_running(t);
+    set_phase(t, PH_REGISTERING);
+    ecs_health_init(&t->health);
+    t->health.state = ECS_HEALTH_HEALTHY;
+    set_phase(t, PH_SERVING);
+    touch_healthy(s);
+    router_add(s->healthy, t->inst);
+    arm_spot(t);
+    if (s->cfg->alb.health_check.fail_when_saturated)
+      t->check_ev = sim_schedule_in(s->eng,
+                                    gsl_rng_uniform(s->rng_health) *
+                                        s->cfg->alb.health_check.interval_s,
+                                    on_check, t);
+  }
+  out_gauge_set(s->rec, now_s(s), OUT_DESIRED, s->scaler.desired);
+}
+
+static void ecs_destroy(void *state);
+
+static void *ecs_create(const void *cfg_v, const platform_ctx *ctx, sim_error *err) {
+  const ecs_cfg *cfg = cfg_v;
+  if (ecs_cfg_validate(cfg, err)) return NULL;
+  ecs_service *s = sim_xcalloc(1, sizeof *s);
+  s->cfg = cfg;
+  s->eng = ctx->eng;
+  s->rec = ctx->rec;
+  s->rng_launch = stream(ctx, "launch");
+  s->rng_health = stream(ctx, "health");
+  s->rng_spot = stream(ctx, "spot");
+  s->rng_route = stream(ctx, "route");
+  if (!s->rng_launch || !s->rng_health || !s->rng_spot || !s->rng_route) {
+    sim_errorf(err, SIM_EFAIL, "ecs: cannot allocate random streams");
+    goto fail;
+  }
+  s->pool = inst_req_pool_alloc();
+  const ecs_task_cfg *tc = &cfg->task;
+  s->icfg = (inst_config){.vcpu = tc->vcpu, .speed = tc->speed, .memory_mib = tc->memory_mib,
+                          .base_mem_mib = tc->base_memory_mib,
+                          .req_mem_mib = tc->memory_per_request_mib,
+                          .max_concurrency = tc->max_concurrency, .backlog_max = tc->backlog};
+  router_policy rp = cfg->alb.algorithm == ECS_ALB_LEAST_OUTSTANDING ? ROUTER_LEAST_OUTSTANDING
+                                                                     : ROUTER_ROUND_ROBIN;
+  s->healthy = router_alloc(rp, NULL);
+  s->sick = router_alloc(rp, NULL);
+  s->period_s = cfg->metrics.period_s;
+  s->delay_s = cfg->metrics.publish_delay_periods * s->period_s;
+  s->ticks_per_minute = (int)lround(60.0 / s->period_s);
+  s->ring_cap = (int)ceil(cfg->metrics.publish_delay_periods) + 2;
+  s->ring = sim_xcalloc((size_t)s->ring_cap, sizeof *s->ring);
+  ecs_util_acc_clear(&s->cpu_acc);
+  ecs_util_acc_clear(&s->mem_acc);
+  ecs_bucket_init(&s->bucket, cfg->launch.burst, cfg->launch.rate_per_s, now_s(s));
+  s->healthy_at_s = now_s(s);
+  build_policies(s);
+  ecs_scaler_cfg sc = {.min_capacity = cfg->capacity.min, .max_capacity = cfg->capacity.max,
+                       .out_cooldown_base = (ecs_cooldown_base)cfg->scaling.cooldown_base,
+                       .scale_out_resets_scale_in_cooldown =
+                           cfg->scaling.scale_out_resets_scale_in_cooldown,
+                       .suspend_scale_in = cfg->suspend.scale_in,
+                       .suspend_scale_out = cfg->suspend.scale_out,
+                       .suspend_scheduled = cfg->suspend.scheduled};
+  int initial = cfg->capacity.initial < 0 ? cfg->capacity.min : cfg->capacity.initial;
+  ecs_scaler_init(&s->scaler, &sc, initial, log_activity, s);
+  start_initial_tasks(s);
+  build_schedules(s);
+  const ecs_deploy_event_cfg *de = cfg->deployments.items;
+  for (size_t i = 0; i < cfg->deployments.n; i++) sim_schedule(s->eng, de[i].at_s, on_deploy, s);
+  sim_schedule_in(s->eng, s->period_s, on_tick, s);
+  return s;
+fail:
+  ecs_destroy(s);
+  return NULL;
+}
+
+static uint64_t ecs_in_flight(const void *state) {
+  return ((const ecs_service *)state)->in_flight;
+}
+
+/* The run ends: tasks still running owe their bill up to now. */
+static void ecs_finish(void *state) {
+  ecs_service *s = state;
+  for (task *t = s->head; t; t = t->next) accrue_bill(t);
+}
+
+/* Frees the model without touching the engine or the recorder. */
+static void ecs_destroy(void *state) {
+  ecs_service *s = state;
+  if (!s) return;
+  router_free(s->healthy); /* before the instances: it clears their slots */
+  router_free(s->sick);
+  for (task *t = s->head, *next; t; t = next) {
+    next = t->next;
+    inst_free(t->inst);
+    free(t);
+  }
+  for (int i = 0; i < s->n_feeds; i++) {
+    ecs_alarm_free(s->feeds[i].alarm);
+    free(s->feeds[i].name);
+  }
+  for (int i = 0; i < s->n_pol; i++) free(s->pol[i].name);
+  for (size_t i = 0; i < s->n_sched; i++) free(s->sched[i].name);
+  free(s->feeds);
+  free(s->pol);
+  free(s->props);
+  free(s->sched);
+  free(s->ring);
+  inst_req_pool_free(s->pool);
+  if (s->rng_launch) gsl_rng_free(s->rng_launch);
+  if (s->rng_health) gsl_rng_free(s->rng_health);
+  if (s->rng_spot) gsl_rng_free(s->rng_spot);
+  if (s->rng_route) gsl_rng_free(s->rng_route);
+  free(s);
+}
+
+const platform_type platform_ecs = {
+    .name = "ecs",
+    .summary = "Amazon ECS on Fargate behind an ALB, with Application Auto Scaling",
+    .schema = &ecs_cfg_schema,
+    .create = ecs_create,
+    .on_arrival = ecs_on_arrival,
+    .in_flight = ecs_in_flight,
+    .finish = ecs_finish,
+    .destroy = ecs_destroy,
+};

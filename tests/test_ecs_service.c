@@ -1,0 +1,652 @@
+/* test_ecs_service.c — the `ecs` platform end to end (models/ecs/service.c):
+ * the control loop's timing (a CPU step from 30 % to 90 % on a 50 % target
+ * scales out after three breaching datapoints plus the publish delay, 3x
+ * sooner with 20 s metrics, OC-TIMING), new tasks serving only after launch
+ * and their health check (OC-HEALTH), scale-in after 15 low datapoints and its
+ * cooldown, the stop path (deregistration, SIGTERM, SIGKILL), the ALB idle
+ * timeout, Fargate Spot interruptions, billing (OC-COST) and the Fargate CPU
+ * ceiling (OC-METRIC 4). The model is driven by a Poisson stream of fixed-size
+ * requests whose rate steps at a given time. */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "models/ecs/config.h"
+#include "models/ecs/service.h"
+#include "models/ecs/target_tracking.h"
+#include "output/recorder.h"
+#include "sim/engine.h"
+#include "tests/check.h"
+
+/* --- harness ------------------------------------------------------------------ */
+
+typedef struct load {
+  double rate0, rate1, t_step, t_end; /* requests/s before and after t_step */
+  double cpu_s, wait_s;
+  const double (*list)[2]; /* instead: n requests {arrival_s, wait_s} */
+  int n, next;
+} load;
+
+typedef struct probe {
+  double at;
+  double gauge[OUT_GAUGE_COUNT];
+} probe;
+
+typedef struct run {
+  sim_engine *eng;
+  out_recorder *rec;
+  void *state;
+  gsl_rng *rng;
+  load ld;
+  double next_s;
+  char dir[64];
+  probe probes[16];
+  int n_probes;
+  out_totals totals;
+  /* decisions.csv rows */
+  char (*rows)[9][96];
+  int n_rows;
+} run;
+
+/* A Poisson stream of requests of cpu_s and wait_s, rate0/s before t_step
+ * and rate1/s after, until t_end. */
+static load poisson(double rate0, double rate1, double t_step, double t_end, double cpu_s,
+                    double wait_s) {
+  return (load){.rate0 = rate0, .rate1 = rate1, .t_step = t_step, .t_end = t_end,
+                .cpu_s = cpu_s, .wait_s = wait_s};
+}
+
+static void draw_next(run *r, double from) {
+  if (r->ld.n) {
+    r->next_s = r->ld.next < r->ld.n ? r->ld.list[r->ld.next][0] : INFINITY;
+    return;
+  }
+  double rate = from < r->ld.t_step ? r->ld.rate0 : r->ld.rate1;
+  double next = rate > 0 ? from + gsl_ran_exponential(r->rng, 1 / rate) : INFINITY;
+  /* Memoryless: an arrival past the step restarts at the step at the new rate. */
+  if (from < r->ld.t_step && next >= r->ld.t_step) {
+    draw_next(r, r->ld.t_step);
+    return;
+  }
+  r->next_s = next;
+}
+
+static int peek(void *ctx, double *at) {
+  run *r = ctx;
+  if (r->next_s >= r->ld.t_end) return 0;
+  *at = r->next_s;
+  return 1;
+}
+
+static void fire(sim_engine *eng, void *ctx) {
+  run *r = ctx;
+  wl_request q = {.arrival_s = r->next_s, .cpu_s = r->ld.cpu_s, .wait_s = r->ld.wait_s};
+  if (r->ld.n) q.wait_s = r->ld.list[r->ld.next++][1];
+  platform_ecs.on_arrival(r->state, &q);
+  draw_next(r, r->next_s);
+}
+
+typedef struct probe_arg {
+  run *r;
+  int i;
+} probe_arg;
+
+static probe_arg probe_args[16];
+
+static void take_probe(sim_engine *eng, void *arg) {
+  probe_arg *pa = arg;
+  for (int g = 0; g < OUT_GAUGE_COUNT; g++)
+    pa->r->probes[pa->i].gauge[g] = out_gauge_value(pa->r->rec, (out_gauge)g);
+}
+
+static void add_probe(run *r, double at) {
+  int i = r->n_probes++;
+  r->probes[i].at = at;
+  probe_args[i] = (probe_arg){r, i};
+  sim_schedule(r->eng, at, take_probe, &probe_args[i]);
+}
+
+/* Splits a decisions.csv line into 9 unquoted fields. */
+static void split_row(const char *line, char out[9][96]) {
+  int f = 0;
+  size_t k = 0;
+  bool quoted = false;
+  memset(out, 0, 9 * 96);
+  for (const char *c = line; *c && *c != '\n' && f < 9; c++) {
+    if (*c == '"') quoted = !quoted;
+    else if (*c == ',' && !quoted) {
+      f++;
+      k = 0;
+    } else if (k + 1 < 96) out[f][k++] = *c;
+  }
+}
+
+static void read_decisions(run *r) {
+  char path[128], line[1024];
+  snprintf(path, sizeof path, "%s/decisions.csv", r->dir);
+  FILE *f = fopen(path, "r");
+  CHECK(f != NULL, "decisions.csv was written");
+  if (!f) return;
+  int cap = 256;
+  r->rows = malloc((size_t)cap * sizeof *r->rows);
+  bool header = true;
+  while (fgets(line, sizeof line, f)) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    if (r->n_rows == cap) r->rows = realloc(r->rows, (size_t)(cap *= 2) * sizeof *r->rows);
+    split_row(line, r->rows[r->n_rows++]);
+  }
+  fclose(f);
+}
+
+enum { C_T = 0, C_SOURCE, C_EVENT, C_METRIC, C_VALUE, C_OLD, C_NEW, C_STATUS, C_REASON };
+
+/* Starts a run of cfg; the recorder writes decisions into a fresh folder. */
+static void run_start(run *r, const ecs_cfg *cfg, load ld, uint64_t seed) {
+  memset(r, 0, sizeof *r);
+  snprintf(r->dir, sizeof r->dir, "/tmp/test_ecs_service_XXXXXX");
+  SIM_ASSERT(mkdtemp(r->dir));
+  r->eng = sim_engine_alloc();
+  sim_error err = {0};
+  out_recorder_cfg rc = {.resolution_s = 60, .dir = r->dir, .timeseries = false,
+                         .decisions = true};
+  SIM_ASSERT(out_recorder_open(&rc, &r->rec, &err) == 0);
+  platform_ctx ctx = {.eng = r->eng, .rec = r->rec, .name = "ecs", .seed = seed,
+                      .end_s = ld.t_end};
+  r->state = platform_ecs.create(cfg, &ctx, &err);
+  if (!r->state) fprintf(stderr, "create failed: %s\n", err.msg);
+  SIM_ASSERT(r->state);
+  r->rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r->rng, seed);
+  r->ld = ld;
+  draw_next(r, 0);
+}
+
+static void run_finish(run *r, double until_s) {
+  sim_stream st = {peek, fire, r};
+  sim_set_stream(r->eng, &st);
+  sim_run(r->eng, until_s, NULL, NULL);
+  platform_ecs.finish(r->state);
+  sim_error err = {0};
+  SIM_ASSERT(out_recorder_finish(r->rec, sim_now(r->eng), &err) == 0);
+  out_recorder_totals(r->rec, &r->totals);
+  read_decisions(r);
+}
+
+static void run_free(run *r) {
+  platform_ecs.destroy(r->state);
+  out_recorder_free(r->rec);
+  sim_engine_free(r->eng);
+  gsl_rng_free(r->rng);
+  char path[128];
+  snprintf(path, sizeof path, "%s/decisions.csv", r->dir);
+  unlink(path);
+  rmdir(r->dir);
+  free(r->rows);
+}
+
+/* First row at or after `from` with event, status (NULL = any) and reason
+ * (NULL = any), where new > old when `grows` is 1, new < old when -1. */
+static int find_row(const run *r, double from, const char *event, const char *status,
+                    const char *reason, int grows) {
+  for (int i = 0; i < r->n_rows; i++) {
+    if (atof(r->rows[i][C_T]) < from - 1e-9) continue;
+    if (strcmp(r->rows[i][C_EVENT], event)) continue;
+    if (status && strcmp(r->rows[i][C_STATUS], status)) continue;
+    if (reason && strcmp(r->rows[i][C_REASON], reason)) continue;
+    int d = atoi(r->rows[i][C_NEW]) - atoi(r->rows[i][C_OLD]);
+    if (grows > 0 && d <= 0) continue;
+    if (grows < 0 && d >= 0) continue;
+    return i;
+  }
+  return -1;
+}
+
+static double row_t(const run *r, int i) { return i < 0 ? NAN : atof(r->rows[i][C_T]); }
+
+/* A config with defaults, one TT policy on `metric` with target 50. */
+static void base_cfg(ecs_cfg *c, int min, int max, int initial) {
+  sim_error err = {0};
+  SIM_ASSERT(cfg_defaults(&ecs_cfg_schema, c, &err) == 0);
+  c->capacity = (ecs_capacity_cfg){.min = min, .max = max, .initial = initial};
+  c->task.max_concurrency = 1000;
+}
+
+static void add_tt(ecs_cfg *c, int metric, double target) {
+  sim_error err = {0};
+  c->policies.items = realloc(c->policies.items, (c->policies.n + 1) * sizeof(ecs_policy_cfg));
+  ecs_policy_cfg *p = (ecs_policy_cfg *)c->policies.items + c->policies.n++;
+  SIM_ASSERT(cfg_defaults(&ecs_policy_schema, p, &err) == 0);
+  p->kind = ECS_KIND_TARGET_TRACKING;
+  p->metric = metric;
+  p->target = target;
+}
+
+/* --- the scale-out loop ------------------------------------------------------------ */
+
+/* 4 tasks of 1 vCPU, requests of 10 ms CPU: 120/s is 30 %, 360/s is 90 %. */
+static const double t_step = 1800;
+
+static double first_scale_out(bool high_res, int *old_d, int *new_d, double *value, run *keep) {
+  ecs_cfg c;
+  base_cfg(&c, 4, 40, 4);
+  c.launch.median_s = c.launch.p95_s = 40; /* a constant launch time, for the probes */
+  if (high_res) c.metrics.period_s = 20;
+  add_tt(&c, high_res ? ECS_TT_CPU_HIGH_RES : ECS_TT_CPU, 50);
+  run r;
+  run_start(&r, &c, poisson(120, 360, t_step, 3000, 0.01, 0), 7);
+  double decision = t_step + 3 * (high_res ? 20 : 60) + 2 * (high_res ? 20 : 60);
+  if (!high_res) {
+    add_probe(&r, decision + 39.9);
+    add_probe(&r, decision + 40.001);
+    add_probe(&r, decision + 40 + 30.001);
+  }
+  run_finish(&r, 3000);
+  int i = find_row(&r, 0, "policy", "Successful", NULL, 1);
+  double t = row_t(&r, i);
+  if (i >= 0) {
+    *old_d = atoi(r.rows[i][C_OLD]);
+    *new_d = atoi(r.rows[i][C_NEW]);
+    *value = atof(r.rows[i][C_VALUE]);
+  }
+  if (keep) *keep = r;
+  else run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+  return t;
+}
+
+static void test_scale_out_timing(void) {
+  int old_d = 0, new_d = 0;
+  double m = NAN;
+  run r;
+  double t60 = first_scale_out(false, &old_d, &new_d, &m, &r);
+  /* 3 breaching 60 s datapoints ([1800,1860) ... [1920,1980)) + 120 s delay. */
+  CHECK_ABS(t60, t_step + 3 * 60 + 120, 1e-9,
+            "OC-TIMING: first scale-out 3 x 60 s datapoints + 120 s publish delay after the "
+            "step (%g s)", t60 - t_step);
+  CHECK(t60 - t_step > 240 && t60 - t_step < 420,
+        "OC-TIMING: within the range of AWS's 363 s benchmark");
+  CHECK_INT(old_d, 4, "the scale-out starts from the 4 tasks");
+  CHECK(m > 85 && m < 95, "the metric after the step is ~90 %% (%g)", m);
+  CHECK_INT(new_d, (int)ceil(4 * m / 50 - 1e-9), "new desired = ceil(C * M / T)");
+  int hi = find_row(&r, 0, "alarm", "ALARM", NULL, 0);
+  while (hi >= 0 && !strstr(r.rows[hi][C_SOURCE], "AlarmHigh"))
+    hi = find_row(&r, row_t(&r, hi) + 1e-6, "alarm", "ALARM", NULL, 0);
+  CHECK_ABS(row_t(&r, hi), t60, 1e-9, "AlarmHigh goes to ALARM when the decision is made");
+  CHECK(find_row(&r, 0, "policy", "Successful", NULL, -1) < 0,
+        "no scale-in: the minimum holds the 4 tasks");
+  CHECK(find_row(&r, 0, "policy", "NotScaled", "AlreadyAtMinCapacity", 0) >= 0,
+        "AlarmLow at 30 %% invokes scale-in, refused at Min (AlreadyAtMinCapacity)");
+  /* New tasks: launched at the decision, RUNNING after 40 s, serving after
+   * their first health check, within one 30 s interval. */
+  const probe *p = r.probes;
+  CHECK_INT((int)p[0].gauge[OUT_READY], 4, "before launch + 40 s only the 4 old tasks serve");
+  CHECK_INT((int)p[0].gauge[OUT_PROVISIONING], new_d - 4, "the new tasks are provisioning");
+  CHECK_INT((int)(p[1].gauge[OUT_STARTING] + p[1].gauge[OUT_READY]), new_d,
+            "at launch + 40 s the new tasks are RUNNING");
+  CHECK((int)p[1].gauge[OUT_STARTING] > 0,
+        "OC-HEALTH 1: RUNNING tasks take no traffic until their health check passes");
+  CHECK_INT((int)p[2].gauge[OUT_READY], new_d,
+            "OC-HEALTH 1: one passing check within 30 s makes every new task a target");
+  int ok = find_row(&r, t60, "alarm", "OK", NULL, 0);
+  CHECK(ok >= 0 && !strcmp(r.rows[ok][C_SOURCE], "TargetTracking-policy1-AlarmHigh"),
+        "the new tasks take traffic: AlarmHigh returns to OK");
+  run_free(&r);
+
+  double t20 = first_scale_out(true, &old_d, &new_d, &m, NULL);
+  CHECK_ABS(t20, t_step + 3 * 20 + 40, 1e-9,
+            "OC-TIMING 20 s mode: 3 x 20 s datapoints + 40 s delay after the step (%g s)",
+            t20 - t_step);
+  CHECK_REL((t60 - t_step) / (t20 - t_step), 3, 0.01,
+            "20 s high-resolution metrics trigger 3x sooner (AWS: 363 s -> 86 s)");
+}
+
+/* --- scale-in ---------------------------------------------------------------------- */
+
+/* 10 tasks at 20 % CPU (200 requests/s of 10 ms): AlarmLow (< 45) needs 15
+ * low datapoints; then ceil(10 * 20 / 50) = 4. The next datapoints still show
+ * 20 % (they predate the scale-in): without the cooldown the policy would
+ * scale in again to ceil(4 * 20 / 50) = 2. */
+static void test_scale_in(double cooldown_s, bool expect_cooldown) {
+  ecs_cfg c;
+  base_cfg(&c, 1, 20, 10);
+  add_tt(&c, ECS_TT_CPU, 50);
+  ((ecs_policy_cfg *)c.policies.items)[0].scale_in_cooldown_s = cooldown_s;
+  run r;
+  run_start(&r, &c, poisson(200, 200, 0, 2400, 0.01, 0), 11);
+  add_probe(&r, 2399);
+  run_finish(&r, 2400);
+  int first = find_row(&r, 0, "policy", "Successful", NULL, -1);
+  CHECK_ABS(row_t(&r, first), 15 * 60 + 120, 1e-9,
+            "scale-in only after 15 low 60 s datapoints (+120 s delay) (cooldown %g s)",
+            cooldown_s);
+  int low = find_row(&r, 0, "alarm", "ALARM", NULL, 0);
+  CHECK(low >= 0 && strstr(r.rows[low][C_SOURCE], "AlarmLow"), "the first alarm is AlarmLow");
+  CHECK_ABS(row_t(&r, low), 15 * 60 + 120, 1e-9, "AlarmLow goes to ALARM at 15 of 15");
+  CHECK(first >= 0 && atoi(r.rows[first][C_NEW]) == 4, "10 tasks at 20 %% scale in to 4");
+  int second = find_row(&r, row_t(&r, first) + 1, "policy", "Successful", NULL, -1);
+  if (expect_cooldown) {
+    int blocked = find_row(&r, row_t(&r, first) + 1, "policy", "NotScaled", "ScaleInCooldown", 0);
+    CHECK_ABS(row_t(&r, blocked), row_t(&r, first) + 60, 1e-9,
+              "the next invocation, a minute later, is blocked by the scale-in cooldown");
+    CHECK(second < 0 || row_t(&r, second) >= row_t(&r, first) + cooldown_s,
+          "no scale-in inside the %g s cooldown", cooldown_s);
+    CHECK_INT((int)r.probes[0].gauge[OUT_DESIRED], 4,
+              "the cooldown prevents the overshoot: 4 tasks at the end");
+  } else {
+    CHECK_ABS(row_t(&r, second), row_t(&r, first) + 60, 1e-9,
+              "without a cooldown the stale datapoint scales in again a minute later");
+    CHECK(second >= 0 && atoi(r.rows[second][C_NEW]) == 2, "... to ceil(4 * 20 / 50) = 2");
+  }
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+}
+
+/* --- stopping ------------------------------------------------------------------------ */
+
+/* Two tasks serving requests that take 1000 s; a scheduled Max 1 at 100 s
+ * stops the newest: deregistration delay 300 s, SIGTERM, SIGKILL 30 s later;
+ * its requests fail (502), the other task's are untouched. */
+static void test_stop_path(void) {
+  ecs_cfg c;
+  base_cfg(&c, 1, 2, 2);
+  c.alb.idle_timeout_s = 4000;
+  c.scheduled_actions.items = calloc(1, sizeof(ecs_schedule_cfg));
+  c.scheduled_actions.n = 1;
+  *(ecs_schedule_cfg *)c.scheduled_actions.items =
+      (ecs_schedule_cfg){.at_s = 100, .min = -1, .max = 1};
+  run r;
+  run_start(&r, &c, poisson(0.2, 0, 60, 60, 0, 1000), 3);
+  add_probe(&r, 99);
+  add_probe(&r, 101);
+  add_probe(&r, 429.9);
+  add_probe(&r, 430.1);
+  run_finish(&r, 1200);
+  const probe *p = r.probes;
+  double in_flight = p[0].gauge[OUT_IN_FLIGHT];
+  CHECK(in_flight >= 4, "requests are in flight before the scale-in (%g)", in_flight);
+  CHECK_INT((int)p[1].gauge[OUT_DRAINING], 1, "the stopped task drains (deregistration)");
+  CHECK_INT((int)p[1].gauge[OUT_READY], 1, "the other task keeps serving");
+  CHECK_INT((int)p[2].gauge[OUT_DRAINING], 1, "still there until SIGKILL at 100 + 300 + 30 s");
+  CHECK_INT((int)p[3].gauge[OUT_DRAINING], 0, "gone after SIGKILL");
+  double killed = r.totals.counters[OUT_ERR_502];
+  CHECK(killed >= 1, "requests still running at SIGKILL fail with 502 (%g)", killed);
+  CHECK_ABS(killed + r.totals.counters[OUT_COMPLETIONS], r.totals.counters[OUT_ARRIVALS], 0,
+            "every other request completes");
+  int s = find_row(&r, 0, "schedule", "Successful", NULL, -1);
+  CHECK_ABS(row_t(&r, s), 100, 1e-9, "the scheduled action is logged at 100 s");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+
+  /* Short requests: a stopped task drains at once and stops without errors. */
+  base_cfg(&c, 1, 2, 2);
+  c.scheduled_actions.items = calloc(1, sizeof(ecs_schedule_cfg));
+  c.scheduled_actions.n = 1;
+  *(ecs_schedule_cfg *)c.scheduled_actions.items =
+      (ecs_schedule_cfg){.at_s = 100, .min = -1, .max = 1};
+  run_start(&r, &c, poisson(50, 50, 0, 300, 0.01, 0), 4);
+  add_probe(&r, 100.5);
+  run_finish(&r, 400);
+  CHECK_INT((int)r.probes[0].gauge[OUT_DRAINING] + (int)r.probes[0].gauge[OUT_READY], 1,
+            "an idle-soon task finishes deregistering as soon as its requests are done");
+  CHECK_ABS(r.totals.counters[OUT_ERR_502], 0, 0, "no request is lost when draining works");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+}
+
+static void test_idle_timeout(void) {
+  ecs_cfg c;
+  base_cfg(&c, 1, 1, 1);
+  run r;
+  run_start(&r, &c, poisson(1, 1, 0, 100, 0, 90), 5); /* each request waits 90 s */
+  run_finish(&r, 400);
+  CHECK(r.totals.counters[OUT_ARRIVALS] > 50, "requests arrived");
+  CHECK_ABS(r.totals.counters[OUT_ERR_504], r.totals.counters[OUT_ARRIVALS], 0,
+            "a request without a response for the 60 s idle timeout gets 504");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+}
+
+/* No healthy target: 503 (min 0, no tasks). */
+static void test_no_target(void) {
+  ecs_cfg c;
+  base_cfg(&c, 0, 1, 0);
+  run r;
+  run_start(&r, &c, poisson(5, 5, 0, 60, 0.01, 0), 6);
+  run_finish(&r, 100);
+  CHECK(r.totals.counters[OUT_ARRIVALS] > 100, "requests arrived");
+  CHECK_ABS(r.totals.counters[OUT_ERR_503], r.totals.counters[OUT_ARRIVALS], 0,
+            "with no healthy target every request gets 503");
+  CHECK_ABS(r.totals.counters[OUT_COST_USD], 0, 0, "no task, no cost");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+}
+
+/* Target tracking on ALBRequestCountPerTarget wakes a service from 0 after one
+ * datapoint (spec §5.3); CPU target tracking cannot (no datapoint at 0 tasks). */
+static void test_scale_from_zero(void) {
+  for (int alb = 0; alb <= 1; alb++) {
+    ecs_cfg c;
+    base_cfg(&c, 0, 10, 0);
+    add_tt(&c, alb ? ECS_TT_ALB_REQUESTS : ECS_TT_CPU, alb ? 1000 : 50);
+    run r;
+    run_start(&r, &c, poisson(5, 5, 0, 600, 0.01, 0), 8);
+    run_finish(&r, 600);
+    int up = find_row(&r, 0, "policy", "Successful", NULL, 1);
+    if (alb) {
+      CHECK_ABS(row_t(&r, up), 60 + 120, 1e-9,
+                "ALB request count wakes the service after its first datapoint");
+      CHECK(up >= 0 && atoi(r.rows[up][C_NEW]) == 1,
+            "scale from zero by the minimum possible amount: 1 task");
+    } else {
+      CHECK(up < 0, "CPU target tracking cannot scale out from 0 tasks (no datapoints)");
+    }
+    run_free(&r);
+    cfg_free(&ecs_cfg_schema, &c);
+  }
+}
+
+/* OC-METRIC 4: with task-level CPU (Fargate) utilisation never exceeds 100 %. */
+static void test_cpu_ceiling(void) {
+  ecs_cfg c;
+  base_cfg(&c, 2, 2, 2);
+  c.task.backlog = -1;
+  add_tt(&c, ECS_TT_CPU, 50);
+  run r;
+  run_start(&r, &c, poisson(300, 300, 0, 600, 0.01, 0), 9); /* 3 vCPUs of demand on 2 */
+  run_finish(&r, 600);
+  double max = -1;
+  int n = 0;
+  for (int i = 0; i < r.n_rows; i++)
+    if (!strcmp(r.rows[i][C_METRIC], "CPUUtilization") ||
+        !strcmp(r.rows[i][C_METRIC], "ECSServiceAverageCPUUtilization")) {
+      max = fmax(max, atof(r.rows[i][C_VALUE]));
+      n++;
+    }
+  CHECK(n > 0, "CPU datapoints were logged");
+  CHECK(max <= 100 + 1e-9 && max > 99, "OC-METRIC 4: saturated tasks report 100 %%, not more (%g)",
+        max);
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+}
+
+/* OC-COST end to end: 2 tasks of 1 vCPU / 2 GB for one hour, x86 and ARM. */
+static void test_cost(void) {
+  for (int arm = 0; arm <= 1; arm++) {
+    ecs_cfg c;
+    base_cfg(&c, 2, 2, 2);
+    c.task.architecture = arm;
+    run r;
+    run_start(&r, &c, poisson(1, 1, 0, 3600, 0.01, 0), 10);
+    run_finish(&r, 3600);
+    double want = arm ? 2 * (0.03238 + 2 * 0.00356) : 2 * (0.04048 + 2 * 0.004445);
+    CHECK_REL(r.totals.counters[OUT_COST_USD], want, 1e-9,
+              "2 tasks x 1 h x (vCPU + 2 GB) %s", arm ? "ARM" : "x86");
+    run_free(&r);
+    cfg_free(&ecs_cfg_schema, &c);
+  }
+}
+
+/* Fargate Spot: interrupted tasks get the notice and are replaced. */
+static void test_spot(void) {
+  ecs_cfg c;
+  base_cfg(&c, 6, 6, 6);
+  c.spot.on_demand_base = 2;
+  c.spot.spot_weight = 1;
+  c.spot.on_demand_weight = 0;
+  c.spot.interruptions_per_task_hour = 2;
+  run r;
+  run_start(&r, &c, poisson(50, 50, 0, 3600, 0.01, 0), 12);
+  add_probe(&r, 3599);
+  run_finish(&r, 3600);
+  int notices = 0;
+  for (int i = 0; i < r.n_rows; i++) notices += !strcmp(r.rows[i][C_STATUS], "TerminationNotice");
+  CHECK(notices >= 3, "Spot tasks are interrupted (%d notices)", notices);
+  CHECK_INT((int)r.totals.counters[OUT_INSTANCE_STARTS], notices,
+            "each interruption launches one replacement");
+  CHECK_INT((int)(r.probes[0].gauge[OUT_READY] + r.probes[0].gauge[OUT_STARTING] +
+                  r.probes[0].gauge[OUT_PROVISIONING]),
+            6, "the service stays at its desired count");
+  /* 2 on demand + 4 Spot: cost below 6 on-demand tasks. */
+  double od = 6 * (0.04048 + 2 * 0.004445);
+  CHECK(r.totals.counters[OUT_COST_USD] < 0.7 * od, "Spot tasks bill at the Spot factor");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+}
+
+/* OC-HEALTH with failing checks (alb.health_check.fail_when_saturated): a
+ * task busy with its one slot fails checks every 5 s, is unhealthy after 2
+ * (OC-HEALTH 4 with a 5 s interval), gets a replacement, and — as the only
+ * target — still receives traffic (ALB fail open, OC-HEALTH 5); once idle it
+ * recovers after healthy_threshold passes and the replacement is cancelled. */
+static void test_health_failures(void) {
+  ecs_cfg c;
+  base_cfg(&c, 1, 1, 1);
+  c.task.max_concurrency = 1;
+  c.alb.health_check.fail_when_saturated = true;
+  c.alb.health_check.interval_s = 5;
+  c.alb.health_check.timeout_s = 2;
+  c.alb.health_check.healthy_threshold = 10;
+  c.launch.median_s = c.launch.p95_s = 200;
+  static const double reqs[][2] = {{1, 50}, {70, 1}};
+  run r;
+  run_start(&r, &c, (load){.t_end = 1000, .list = reqs, .n = 2}, 13);
+  add_probe(&r, 0.5);
+  add_probe(&r, 12.01);
+  add_probe(&r, 60);
+  add_probe(&r, 150);
+  run_finish(&r, 300);
+  const probe *p = r.probes;
+  CHECK_INT((int)p[0].gauge[OUT_PROVISIONING], 0, "a healthy idle task needs no replacement");
+  CHECK_INT((int)p[1].gauge[OUT_PROVISIONING], 1,
+            "OC-HEALTH 4: unhealthy after 2 failed checks (<= 1 + 2 x 5 s): replaced");
+  CHECK_INT((int)p[2].gauge[OUT_READY], 1, "the unhealthy task stays registered meanwhile");
+  CHECK_ABS(r.totals.counters[OUT_COMPLETIONS], 2, 0,
+            "OC-HEALTH 5: with every target unhealthy the ALB fails open and serves");
+  CHECK_ABS(r.totals.counters[OUT_ERR_503], 0, 0, "OC-HEALTH 5: no 503 while failing open");
+  CHECK_INT((int)p[3].gauge[OUT_PROVISIONING], 0,
+            "recovered after 10 passing checks: the replacement is cancelled");
+  CHECK_INT((int)p[3].gauge[OUT_READY], 1, "one task serves again");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+}
+
+/* Rolling deployments (spec §9.6, OC-DEPLOY): with the defaults (100 %/200 %)
+ * all new tasks start before old ones stop; with 50 %/100 % two old tasks stop
+ * at once; 100 %/125 % of 3 cannot move (Failed). */
+static void add_deployment(ecs_cfg *c, double at, int min_pct, int max_pct) {
+  c->deployment = (ecs_deployment_cfg){min_pct, max_pct};
+  c->deployments.items = calloc(1, sizeof(ecs_deploy_event_cfg));
+  c->deployments.n = 1;
+  ((ecs_deploy_event_cfg *)c->deployments.items)[0].at_s = at;
+}
+
+static int count_status(const run *r, const char *event, const char *status) {
+  int n = 0;
+  for (int i = 0; i < r->n_rows; i++)
+    n += !strcmp(r->rows[i][C_EVENT], event) && !strcmp(r->rows[i][C_STATUS], status);
+  return n;
+}
+
+static void test_deployments(void) {
+  ecs_cfg c;
+  base_cfg(&c, 1, 10, 4);
+  c.launch.median_s = c.launch.p95_s = 40;
+  add_deployment(&c, 100, 100, 200);
+  run r;
+  run_start(&r, &c, poisson(50, 50, 0, 600, 0.01, 0), 14);
+  add_probe(&r, 100.5);
+  add_probe(&r, 300);
+  run_finish(&r, 600);
+  CHECK_INT((int)r.probes[0].gauge[OUT_PROVISIONING], 4,
+            "OC-DEPLOY 3: maximumPercent 200 starts all 4 new tasks first");
+  CHECK_INT((int)r.probes[0].gauge[OUT_READY], 4, "... while the 4 old ones keep serving");
+  CHECK_INT((int)r.probes[1].gauge[OUT_READY], 4, "after the rollout 4 tasks serve");
+  CHECK_INT((int)r.totals.counters[OUT_INSTANCE_STARTS], 4, "4 tasks were launched");
+  CHECK_INT(count_status(&r, "deployment", "Successful"), 1, "the deployment completes");
+  CHECK_ABS(r.totals.counters[OUT_ERR_503] + r.totals.counters[OUT_ERR_502], 0, 0,
+            "a rolling update with draining loses no request");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+
+  base_cfg(&c, 1, 10, 4);
+  c.launch.median_s = c.launch.p95_s = 40;
+  add_deployment(&c, 100, 50, 100);
+  run_start(&r, &c, poisson(50, 50, 0, 600, 0.01, 0), 15);
+  add_probe(&r, 100.5);
+  run_finish(&r, 600);
+  CHECK_INT((int)r.probes[0].gauge[OUT_READY], 2,
+            "OC-DEPLOY 1: minimumHealthyPercent 50 of 4: 2 old tasks stop before new ones start");
+  CHECK_INT((int)r.probes[0].gauge[OUT_PROVISIONING], 2, "... and 2 new ones launch");
+  CHECK_INT(count_status(&r, "deployment", "Successful"), 1, "that deployment completes too");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+
+  base_cfg(&c, 1, 10, 3);
+  add_deployment(&c, 100, 100, 125);
+  run_start(&r, &c, poisson(50, 50, 0, 300, 0.01, 0), 16);
+  run_finish(&r, 300);
+  CHECK_INT(count_status(&r, "deployment", "Failed"), 1,
+            "OC-DEPLOY 4 with 100 %%: floor(3.75) = 3 leaves no room: the deployment fails");
+  CHECK_INT((int)r.totals.counters[OUT_INSTANCE_STARTS], 0, "no task was launched");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+
+  /* Scale-in pauses during a long deployment (ECS-AS): 10 tasks at 20 %. */
+  base_cfg(&c, 1, 20, 10);
+  c.launch.median_s = c.launch.p95_s = 1500;
+  add_tt(&c, ECS_TT_CPU, 50);
+  add_deployment(&c, 100, 100, 200);
+  run_start(&r, &c, poisson(200, 200, 0, 2400, 0.01, 0), 17);
+  run_finish(&r, 2400);
+  int paused = find_row(&r, 0, "policy", "NotScaled", "ScaleInPausedDuringDeployment", 0);
+  CHECK_ABS(row_t(&r, paused), 15 * 60 + 120, 1e-9,
+            "AlarmLow's scale-in is refused while the deployment runs");
+  int done = find_row(&r, 0, "deployment", "Successful", NULL, 0);
+  int in = find_row(&r, 0, "policy", "Successful", NULL, -1);
+  CHECK(done >= 0 && in >= 0 && row_t(&r, in) >= row_t(&r, done),
+        "the scale-in comes after the deployment completes");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+}
+
+int main(void) {
+  check_init();
+  test_scale_out_timing();
+  test_scale_in(300, true);
+  test_scale_in(0, false);
+  test_stop_path();
+  test_idle_timeout();
+  test_no_target();
+  test_scale_from_zero();
+  test_cpu_ceiling();
+  test_cost();
+  test_spot();
+  test_health_failures();
+  test_deployments();
+  return check_done();
+}
