@@ -127,8 +127,40 @@ static size_t diag_count(struct fy_diag *diag) {
   return n;
 }
 
+/* True when node was built in code rather than parsed (it has no input). */
+static bool built_in_code(struct fy_node *node) {
+  return fy_node_get_meta(node) != NULL; /* only override nodes carry a meta (cfg_mark_override) */
+}
+
+/* True if any direct child (key or value) of a container was built in code. */
+static bool has_code_built_child(struct fy_node *node) {
+  if (fy_node_get_type(node) == FYNT_SEQUENCE) {
+    for (int i = 0, n = fy_node_sequence_item_count(node); i < n; i++)
+      if (built_in_code(fy_node_sequence_get_by_index(node, i))) return true;
+    return false;
+  }
+  for (int i = 0, n = fy_node_mapping_item_count(node); i < n; i++) {
+    struct fy_node_pair *p = fy_node_mapping_get_by_index(node, i);
+    if (built_in_code(fy_node_pair_key(p)) || built_in_code(fy_node_pair_value(p))) return true;
+  }
+  return false;
+}
+
 /* Where node starts in its input, 1-based; false for a node built in code. */
 static bool node_location(struct fy_node *node, int *line, int *col) {
+  /* libfyaml reports on a container from its first to its last token, and
+   * crashes when the last child was built in code (an override appended to
+   * it; found by fuzzing: tests/fuzz/regressions/scenario/
+   * override-key-appended-to-root). Such a container is located by its first
+   * child instead, which is where a block container starts anyway. */
+  if (fy_node_get_type(node) == FYNT_MAPPING && fy_node_mapping_item_count(node) > 0 &&
+      has_code_built_child(node)) {
+    struct fy_node_pair *first = fy_node_mapping_get_by_index(node, 0);
+    return node_location(fy_node_pair_key(first), line, col);
+  }
+  if (fy_node_get_type(node) == FYNT_SEQUENCE && fy_node_sequence_item_count(node) > 0 &&
+      has_code_built_child(node))
+    return node_location(fy_node_sequence_get_by_index(node, 0), line, col);
   struct fy_diag *diag = collecting_diag();
   fy_diag_node_report(diag, node, FYET_ERROR, "here");
   struct fy_diag_error *e = diag_error(diag, 0);
@@ -141,7 +173,39 @@ static bool node_location(struct fy_node *node, int *line, int *col) {
   return found;
 }
 
+/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t left) {
+  if (s[0] < 0x80) return 1;
+  size_t n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+             : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+  if (!n || n > left) return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F))) return 0;
+  if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))) return 0;
+  return n;
+}
+
+long cfg_utf8_invalid_line(const char *text, size_t len) {
+  const unsigned char *u = (const unsigned char *)text;
+  long line = 1;
+  for (size_t i = 0, n; i < len; i += n) {
+    if (!(n = utf8_len(u + i, len - i))) return line;
+    line += u[i] == '\n';
+  }
+  return 0;
+}
+
 int cfg_parse(cfg_ctx *ctx, const char *text, size_t len, struct fy_document **out) {
+  /* libfyaml 0.7.12 can loop forever on invalid UTF-8 (found by fuzzing:
+   * tests/fuzz/regressions/scenario/directive-invalid-utf8-hangs), and YAML
+   * text is UTF-8 anyway (YAML 1.2 §5.2), so such text never reaches it. */
+  long bad = cfg_utf8_invalid_line(text, len);
+  if (bad) {
+    *out = NULL;
+    return sim_errorf(&ctx->err, SIM_ESCENARIO, "%s:%ld: invalid UTF-8 (YAML text is UTF-8)",
+                      ctx->file, bad);
+  }
   if (!ctx->diag) ctx->diag = collecting_diag();
   struct fy_parse_cfg pc = {.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT, .diag = ctx->diag};
   size_t before = diag_count(ctx->diag);
@@ -161,6 +225,10 @@ int cfg_parse(cfg_ctx *ctx, const char *text, size_t len, struct fy_document **o
 int cfg_parse_node(cfg_ctx *ctx, struct fy_document *fyd, const char *text,
                    const char *what, struct fy_node **out) {
   size_t len = strlen(text);
+  if (cfg_utf8_invalid_line(text, len)) { /* see cfg_parse */
+    *out = NULL;
+    return sim_errorf(&ctx->err, SIM_ESCENARIO, "%s: invalid UTF-8", what);
+  }
   if (len == 0) {
     *out = fy_node_create_scalar_copy(fyd, "", 0);
     SIM_ASSERT(*out);

@@ -123,6 +123,10 @@ int cfg_read_except(cfg_ctx *ctx, struct fy_node *node, const char *path,
  * never prints on its own. An empty text gives a document without a root. */
 int cfg_parse(cfg_ctx *ctx, const char *text, size_t len, struct fy_document **out);
 
+/* 0 when text[0..len) is valid UTF-8 (RFC 3629), else the 1-based line of the
+ * first invalid byte. cfg_parse and cfg_parse_node refuse invalid text. */
+long cfg_utf8_invalid_line(const char *text, size_t len);
+
 /* Parses `text` as a YAML value into a new node of fyd (a document from
  * cfg_parse, destroyed before ctx, which keeps the text's copy), e.g. an
  * override's value. A syntax error is reported as "<what>: <message> (column

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <ctype.h>
 #include <string.h>
 
 enum { PATH_LEN = CFG_PATH_LEN, GOT_LEN = 256, MAX_SEGMENTS = 32 };
@@ -247,6 +248,9 @@ static bool split_path(const char *p, size_t len, segment *segs, size_t *n) {
       if (k == 0) return false;
     }
     if (k >= sizeof s->text) return false;
+    /* A key with surrounding blanks cannot be a scenario key (YAML drops them
+     * from plain keys, so it would not find itself either). */
+    if (isspace((unsigned char)p[0]) || isspace((unsigned char)p[k - 1])) return false;
     memcpy(s->text, p, k);
     s->text[k] = '\0';
     p += k + s->bracket;
@@ -309,6 +313,24 @@ static int list_item(override *ov, struct fy_node *seq, const segment *s, struct
   return SIM_OK;
 }
 
+/* The value of the key whose text is exactly `key`, or NULL. (libfyaml's
+ * simple-key lookup trims and re-reads the key as YAML, so " x" would miss a
+ * key " x" that an earlier override added; found by fuzzing:
+ * tests/fuzz/regressions/scenario/override-key-with-space-aborts.) */
+static struct fy_node_pair *lookup_pair_exact(struct fy_node *map, const char *key) {
+  for (int i = 0, n = fy_node_mapping_item_count(map); i < n; i++) {
+    struct fy_node_pair *p = fy_node_mapping_get_by_index(map, i);
+    const char *k = cfg_scalar(fy_node_pair_key(p));
+    if (k && strcmp(k, key) == 0) return p;
+  }
+  return NULL;
+}
+
+static struct fy_node *lookup_exact(struct fy_node *map, const char *key) {
+  struct fy_node_pair *p = lookup_pair_exact(map, key);
+  return p ? fy_node_pair_value(p) : NULL;
+}
+
 /* Adds `key: value` to a mapping; the new key carries the override's mark. */
 static void add_pair(override *ov, struct fy_node *map, const char *key, struct fy_node *value) {
   struct fy_node *key_node = fy_node_create_scalar_copy(ov->fyd, key, strlen(key));
@@ -330,7 +352,7 @@ static int step(override *ov, struct fy_node *node, const segment *s, const segm
       if (s->bracket) return ov_error(ov, "%s is a mapping, not a list", describe_where(ov));
       join_key(where, ov->where, s->text);
       memcpy(ov->where, where, sizeof where);
-      *child = fy_node_mapping_lookup_value_by_simple_key(node, s->text, strlen(s->text));
+      *child = lookup_exact(node, s->text);
       if (*child) return SIM_OK;
       if (next->bracket) return ov_error(ov, "%s is not in the scenario, so it has no items", where);
       *child = fy_node_create_mapping(ov->fyd);
@@ -347,8 +369,7 @@ static int step(override *ov, struct fy_node *node, const segment *s, const segm
 static int place(override *ov, struct fy_node *node, const segment *s, struct fy_node *value) {
   char got[GOT_LEN];
   if (fy_node_get_type(node) == FYNT_MAPPING && !s->bracket) {
-    struct fy_node_pair *pair =
-        fy_node_mapping_lookup_pair_by_simple_key(node, s->text, strlen(s->text));
+    struct fy_node_pair *pair = lookup_pair_exact(node, s->text);
     if (!pair) {
       add_pair(ov, node, s->text, value);
       return SIM_OK;

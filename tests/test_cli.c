@@ -90,6 +90,17 @@ static void test_bad_inputs(void) {
   CHECK_CONTAINS(err_text, "bad.yaml:3:1: duraton: unknown key (did you mean 'duration'?)",
                  "bad scenario message names file:line:col and a hint");
   CHECK_INT(run("validate does-not-exist.yaml"), 4, "unreadable scenario exits 4");
+  write_file(path("latin1.yaml"), "name: caf\xe9\n");
+  CHECK_INT(run("validate latin1.yaml"), 3, "invalid UTF-8 exits 3");
+  CHECK_CONTAINS(err_text, "latin1.yaml:1: invalid UTF-8 (YAML text is UTF-8)",
+                 "invalid UTF-8 named with its line");
+  write_file(path("tiny.yaml"), "name: x\n");
+  CHECK_INT(run("validate tiny.yaml --set ' x=1'"), 3, "blank-padded override key exits 3");
+  CHECK_CONTAINS(err_text, "--set  x=1: malformed key path", "and says the path is malformed");
+  CHECK_INT(run("validate tiny.yaml --set duration=2h"), 3,
+            "an override added to the root is located, not a crash");
+  CHECK_CONTAINS(err_text, "tiny.yaml:1:1: missing required key 'workload'",
+                 "the root's error names its first line");
   write_file(path("small.yaml"), small);
   CHECK_INT(run("validate small.yaml"), 0, "good scenario validates");
   CHECK_INT(run("validate small.yaml --set platforms[0].instances=zero"), 3,
