@@ -1,8 +1,8 @@
 /* test_dist.c — service-time distributions (workloads/dist.c) and the Poisson
  * generator (workloads/poisson.c): sample means and quantiles against the
- * analytic ones over 10^6 draws (fixed seeds), the lognormal median/p99
- * parameterisation, the schema's parameter checks, and the generator's rate,
- * order, determinism and stream separation. */
+ * analytic ones over 10^6 draws (fixed seeds) for every distribution, the
+ * lognormal median/p99 parameterisation, the schema's parameter checks, and
+ * the generator's rate, order, determinism and stream separation. */
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -102,6 +102,72 @@ static void test_lognormal(void) {
   CHECK_REL(e.p99, 0.9, 1e-12, "p99 from mu and sigma");
 }
 
+/* Gamma, Weibull, Pareto, empirical: the mean formula, and the sample mean and
+ * quantiles of 10^6 draws within 1% of the analytic ones (GSL's inverse CDFs,
+ * or the percentile table itself). */
+static void check_sampled(const char *yaml, double mean, const double *p, const double *q,
+                          size_t n) {
+  wl_dist d;
+  memset(&d, 0, sizeof d);
+  if (CHECK_INT(dist_from(yaml, &d), 0, "%s reads", yaml)) {
+    fprintf(stderr, "%s\n", message);
+    return;
+  }
+  CHECK_REL(wl_dist_mean(&d), mean, 1e-12, "%s: mean formula", yaml);
+  double *x = sorted_draws(&d, yaml);
+  CHECK_REL(gsl_stats_mean(x, 1, N_DRAWS), mean, 0.01, "%s: sample mean", yaml);
+  for (size_t i = 0; i < n; i++) {
+    CHECK_REL(quantile(x, p[i]), q[i], 0.01, "%s: sample quantile %g", yaml, p[i]);
+    CHECK_REL(wl_dist_quantile(&d, p[i]), q[i], 1e-9, "%s: quantile %g", yaml, p[i]);
+  }
+  free(x);
+  cfg_free(&wl_dist_schema, &d);
+}
+
+static void test_more_distributions(void) {
+  double q[4];
+  for (size_t i = 0; i < 4; i++) q[i] = gsl_cdf_gamma_Pinv(probs[i], 2, 0.1);
+  check_sampled("{dist: gamma, shape: 2, scale: 100ms}", 0.2, probs, q, 4);
+  for (size_t i = 0; i < 4; i++) q[i] = 0.2 * pow(-log(1 - probs[i]), 1 / 1.5);
+  check_sampled("{dist: weibull, shape: 1.5, scale: 200ms}", 0.2 * tgamma(1 + 1 / 1.5), probs, q, 4);
+  for (size_t i = 0; i < 4; i++) q[i] = 0.05 * pow(1 - probs[i], -1 / 4.0);
+  check_sampled("{dist: pareto, shape: 4, scale: 50ms}", 4 * 0.05 / 3, probs, q, 4);
+  /* The table's own points, and linear in between: 0.95 is 5/9 of the way
+   * from 300 ms (90th) to 1 s (99th). The mean is the area under the linear
+   * quantile function. */
+  const double ep[] = {0.1, 0.5, 0.9, 0.95};
+  const double eq[] = {0.01 + 0.2 * 0.09, 0.1, 0.3, 0.3 + 0.7 * 5 / 9};
+  double emean = 0.5 * (0.01 + 0.1) / 2 + 0.4 * (0.1 + 0.3) / 2 + 0.09 * (0.3 + 1) / 2 +
+                 0.01 * (1 + 3) / 2;
+  check_sampled("{dist: empirical, points: [{percentile: 0, value: 10ms}, {percentile: 50, "
+                "value: 100ms}, {percentile: 90, value: 300ms}, {percentile: 99, value: 1s}, "
+                "{percentile: 100, value: 3s}]}",
+                emean, ep, eq, 4);
+
+  wl_dist d;
+  const char *y = "{dist: gamma, shape: 2}";
+  dist_from(y, &d);
+  CHECK_STR(message, "d.yaml:1:1: duration: missing required key 'scale' (dist 'gamma' takes shape and scale)",
+            "gamma without its scale");
+  y = "{dist: pareto, shape: 2, scale: 1s, mean: 3s}";
+  dist_from(y, &d);
+  CHECK_STR(message, located(y, "mean", "duration: mean is not a parameter of dist 'pareto' (it takes shape and scale)"),
+            "mean for a pareto");
+  memset(&d, 0, sizeof d);
+  y = "{dist: empirical, points: [{percentile: 0, value: 1s}, {percentile: 50, value: 500ms}, "
+      "{percentile: 100, value: 2s}]}";
+  dist_from(y, &d);
+  CHECK_STR(message, located(y, "[", "duration.points: values must not decrease (0.5 at percentile 50 after 1 at 0)"),
+            "empirical values decreasing");
+  cfg_free(&wl_dist_schema, &d);
+  memset(&d, 0, sizeof d);
+  y = "{dist: empirical, points: [{percentile: 10, value: 1s}, {percentile: 100, value: 2s}]}";
+  dist_from(y, &d);
+  CHECK_STR(message, located(y, "[", "duration.points: must start at the 0th percentile and end at the 100th"),
+            "empirical without its ends");
+  cfg_free(&wl_dist_schema, &d);
+}
+
 static void test_schema_errors(void) {
   wl_dist d;
   const char *y = "{dist: exponential, mean: 1s, median: 2s}";
@@ -139,13 +205,13 @@ static void test_schema_errors(void) {
   dist_from(y, &d);
   CHECK_STR(message, located(y, "0s", "duration.median: expected a duration > 0s, got '0s'"),
             "zero median");
-  y = "{dist: weibull, mean: 1s}";
+  y = "{dist: zipf, mean: 1s}";
   dist_from(y, &d);
-  CHECK_STR(message, located(y, "weibull", "duration.dist: expected one of constant, exponential, lognormal, got 'weibull'"),
+  CHECK_STR(message, located(y, "zipf", "duration.dist: expected one of constant, exponential, lognormal, gamma, weibull, pareto, empirical, got 'zipf'"),
             "unknown distribution");
   y = "{dist: lognormall, median: 1s, p99: 2s}";
   dist_from(y, &d);
-  CHECK_STR(message, located(y, "lognormall", "duration.dist: expected one of constant, exponential, lognormal, got 'lognormall' (did you mean 'lognormal'?)"),
+  CHECK_STR(message, located(y, "lognormall", "duration.dist: expected one of constant, exponential, lognormal, gamma, weibull, pareto, empirical, got 'lognormall' (did you mean 'lognormal'?)"),
             "misspelt distribution");
 }
 
@@ -233,6 +299,7 @@ int main(void) {
   test_constant();
   test_exponential();
   test_lognormal();
+  test_more_distributions();
   test_schema_errors();
   test_poisson_rate();
   test_poisson_streams();

@@ -163,7 +163,7 @@ static void test_text_defaults(void) {
 
 static void test_file_errors(void) {
   CHECK_STR(error_of_file("tests/scenarios/bad_missing_arrivals.yaml"),
-            "tests/scenarios/bad_missing_arrivals.yaml:3:3: workload: missing required key 'arrivals'",
+            "tests/scenarios/bad_missing_arrivals.yaml:3:3: workload: missing required key 'arrivals' (or 'trace')",
             "missing key");
   CHECK_STR(error_of_file("tests/scenarios/bad_unknown_key.yaml"),
             "tests/scenarios/bad_unknown_key.yaml:9:5: platforms[1].instanse: unknown key (did you mean 'instance'?)",

@@ -44,6 +44,9 @@ struct wl_source {
   double origin_epoch_s; /* absolute time of t = 0 when known, else 0 */
   uint64_t produced;     /* requests returned so far */
   uint64_t skipped;      /* malformed records skipped under on_error: skip */
+  uint64_t origin_errors; /* requests the original system failed (a trace's own
+                             errors, e.g. ALB -1 processing times), counted
+                             whether they are replayed or dropped */
 };
 
 /* Pulls the next request: 1, 0 at the end, negative with err set on error. */

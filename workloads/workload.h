@@ -11,7 +11,10 @@
 
 #include "sim/cfg.h"
 #include "workloads/dist.h"
+#include "workloads/mmpp.h"
+#include "workloads/profile.h"
 #include "workloads/source.h"
+#include "workloads/trace.h"
 
 /* How a duration splits into CPU work and waiting (DESIGN.md §4). */
 typedef struct wl_request_cfg {
@@ -21,16 +24,22 @@ typedef struct wl_request_cfg {
 } wl_request_cfg;
 
 typedef struct wl_arrivals_cfg {
-  int process;       /* WL_POISSON, ... */
-  double rate_per_s; /* constant rate */
+  int process;       /* WL_POISSON, WL_MMPP */
+  double rate_per_s; /* poisson: a constant rate (or a profile) */
+  bool has_profile;  /* poisson: derived, `profile` was given */
+  wl_profile_cfg profile;      /* poisson: a rate that varies over time */
+  wl_mmpp_state_cfg quiet, burst; /* mmpp: the two states */
 } wl_arrivals_cfg;
 
-enum { WL_POISSON = 0 };
+enum { WL_POISSON = 0, WL_MMPP };
 
 typedef struct wl_config {
   wl_arrivals_cfg arrivals;
   wl_request_cfg request;
   double duration_s; /* how long the generator emits arrivals (0 = until the end) */
+  bool has_trace;    /* derived: `trace` was given: a replay, not a generator */
+  wl_trace_cfg trace;
+  wl_transform_cfg transform; /* start, end, speedup, rate_scale(_jitter), filter */
 } wl_config;
 
 extern const cfg_schema wl_config_schema;
@@ -49,5 +58,8 @@ bool wl_is_generator(const wl_config *cfg);
 /* Constant-rate Poisson arrivals until cfg->duration_s (workloads/poisson.c),
  * drawing from the streams "workload/arrivals" and "workload/service" of seed. */
 int wl_poisson_open(const wl_config *cfg, uint64_t seed, wl_source **out, sim_error *err);
+
+/* The others: a rate profile (profile.h), an MMPP (mmpp.h), a trace replay
+ * (trace.h). */
 
 #endif

@@ -1,0 +1,43 @@
+/* interval.c — arrivals within an interval from its count (see interval.h). */
+#include "workloads/interval.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+
+#include "workloads/trace.h"
+
+void wl_interval_start(wl_interval *iv, int mode, double t0_s, double len_s, uint64_t n) {
+  *iv = (wl_interval){mode, t0_s, len_s, n, 0, mode == WL_SPREAD_POISSON ? t0_s : 0};
+}
+
+bool wl_interval_next(wl_interval *iv, gsl_rng *rng, double *t_s) {
+  switch (iv->mode) {
+    case WL_SPREAD_POISSON:
+      if (iv->n == 0) return false;
+      iv->x += gsl_ran_exponential(rng, iv->len_s / (double)iv->n);
+      if (iv->x >= iv->t0_s + iv->len_s) return false;
+      *t_s = iv->x;
+      return true;
+    case WL_SPREAD_UNIFORM: {
+      if (iv->i == iv->n) return false;
+      /* The minimum of the m = n - i uniforms still to place on [x, 1] is
+       * x + (1 - x)(1 - U^(1/m)): order statistics one at a time, in O(1)
+       * memory (Devroye, Non-Uniform Random Variate Generation, V.3). */
+      double m = (double)(iv->n - iv->i);
+      double gap = -expm1(log(gsl_rng_uniform_pos(rng)) / m);
+      iv->x += (1 - iv->x) * gap;
+      break;
+    }
+    case WL_SPREAD_EQUIDISTANT:
+      if (iv->i == iv->n) return false;
+      iv->x = ((double)iv->i + 0.5) / (double)iv->n;
+      break;
+    default:
+      if (iv->i == iv->n) return false;
+      iv->x = 0;
+      break;
+  }
+  iv->i++;
+  *t_s = iv->t0_s + iv->x * iv->len_s;
+  return true;
+}
