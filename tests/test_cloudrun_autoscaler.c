@@ -81,11 +81,34 @@ static void test_unaligned_period(void) {
   crun_autoscaler_free(a);
 }
 
+/* A load exactly on target, integrated the way the service does (many small
+ * steps), averages a few ulps above it: 48.000000000001812 for 48 in flight
+ * summed in 0.1 s steps. ceil of that would ask for a second instance. */
+static void test_on_target_float_sums(void) {
+  crun_autoscaler_cfg c = base_cfg();
+  c.cpu_target = 0;
+  crun_autoscaler *a = crun_autoscaler_alloc(&c, 0, 0, 0);
+  crun_recommendation r = {0};
+  double t = 0, integral = 0;
+  for (int i = 1; i <= 1200; i++) {
+    t += 0.1;
+    integral += 48 * 0.1;
+    if (i % 50 == 0) r = crun_autoscaler_evaluate(a, t, integral, 0);
+  }
+  CHECK(r.concurrency_avg > 48, "the float sums land above 48 (%.17g)", r.concurrency_avg);
+  CHECK_REL(r.concurrency_avg, 48, 1e-12, "but within rounding of it");
+  CHECK_INT(r.n_concurrency, 1, "48 in flight = 80 x 60%%: one instance, not two");
+  r = crun_autoscaler_evaluate(a, t + 5, integral + 48.01 * 5, 0);
+  CHECK_INT(r.n_concurrency, 2, "a load really above the target still adds one");
+  crun_autoscaler_free(a);
+}
+
 int main(void) {
   check_init();
   test_drivers();
   test_window();
   test_partial_window_and_bounds();
   test_unaligned_period();
+  test_on_target_float_sums();
   return check_done();
 }

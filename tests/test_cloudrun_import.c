@@ -118,6 +118,8 @@ static const char service_yaml[] =
     "        autoscaling.knative.dev/minScale: '1'\n"
     "        autoscaling.knative.dev/maxScale: '7'\n"
     "        autoscaling.knative.dev/target: '30'\n"
+    "        autoscaling.knative.dev/target-utilization-percentage: '1'\n"
+    "        autoscaling.knative.dev/window: '45s'\n"
     "        run.googleapis.com/cpu-throttling: 'false'\n"
     "        run.googleapis.com/startup-cpu-boost: 'false'\n"
     "        run.googleapis.com/execution-environment: gen2\n"
@@ -190,12 +192,24 @@ static void test_import(const char *dir) {
     CHECK(!c->instance.startup_boost, "startup-cpu-boost false");
     CHECK_INT(c->instance.execution_environment, CRUN_GEN2, "execution-environment gen2");
     CHECK_ABS(c->kpa.target, 30, 0, "autoscaling.knative.dev/target -> kpa.target");
-    CHECK_ABS(c->kpa.stable_window_s, 90, 0, "ConfigMap stable-window 1m30s");
+    CHECK_ABS(c->kpa.stable_window_s, 45, 0,
+              "the revision's window annotation wins over the ConfigMap's stable-window");
+    CHECK_ABS(kpa_target_fraction(&c->kpa), 0.01, 1e-15,
+              "target-utilization-percentage annotation '1' is 1%% (tu / 100), and wins");
     CHECK_ABS(c->kpa.panic_window_pct, 20, 0, "ConfigMap panic-window-percentage");
     CHECK_ABS(c->kpa.target_burst_capacity, -1, 0, "ConfigMap target-burst-capacity -1");
     CHECK_ABS(c->kpa.scale_down_delay_s, 300, 0, "ConfigMap scale-down-delay 5m");
     CHECK(!c->kpa.enable_scale_to_zero, "ConfigMap enable-scale-to-zero false");
-    CHECK_ABS(c->kpa.target_utilization_pct, 0.6, 0, "ConfigMap target percentage as a fraction");
+    scenario_free(sc);
+  }
+
+  snprintf(spec, sizeof spec, "    import: {config_autoscaler: %s}\n", cm);
+  sc = load(spec);
+  CHECK(sc != NULL, "ConfigMap alone loads: %s", message);
+  if (sc) {
+    CHECK_ABS(cfg_of(sc)->kpa.stable_window_s, 90, 0, "ConfigMap stable-window 1m30s");
+    CHECK_ABS(cfg_of(sc)->kpa.target_utilization_pct, 0.6, 0,
+              "ConfigMap target percentage as a fraction");
     scenario_free(sc);
   }
 
@@ -213,7 +227,7 @@ static void test_import(const char *dir) {
   sc = load(spec);
   CHECK(!sc && status == SIM_EINPUT, "a malformed cpu limit is an input error (%d)", status);
   char where[300];
-  snprintf(where, sizeof where, "%s:26:18:", bad_cpu);
+  snprintf(where, sizeof where, "%s:28:18:", bad_cpu);
   CHECK_CONTAINS(message, where, "the message names file:line:col of the value");
   CHECK_CONTAINS(message, "CPU quantity", "and what was expected");
 

@@ -393,6 +393,25 @@ static void test_billing(void) {
             "instance-based: the whole lifetime, rounded up to 100 ms");
 }
 
+/* One min instance, warm from 0 (no boost), 0.5 GiB, run to 100 s; one
+ * request [50, 51]. Idle 99 s at the idle rate (1 vCPU + 0.5 GiB) x
+ * $0.0000025, busy 1 s at the active rate, plus the request fee. */
+static void test_idle_min_billing(void) {
+  crun_cfg c = base_cfg();
+  c.scaling.min_instances = 1;
+  wl_request reqs[] = {{.arrival_s = 50, .wait_s = 1}};
+  run r;
+  run_open(&r, &c, reqs, 1);
+  run_until(&r, 100);
+  CHECK_ABS(instances(&r), 1, 0, "idle min instance: kept");
+  run_close(&r);
+  CHECK_REL(r.totals.counters[OUT_COST_USD],
+            99 * 1.5 * 0.0000025 + 1 * (0.000024 + 0.5 * 0.0000025) + 0.4e-6, 1e-9,
+            "idle min instance: idle rate while idle, active rate while serving, by hand");
+  CHECK_INT((int)r.totals.counters[OUT_INSTANCE_STARTS], 0, "a warm min instance is no launch");
+  run_free(&r);
+}
+
 /* --- the Cloud Run autoscaler ----------------------------------------------------------------- */
 
 static void test_autoscaler_decisions(void) {
@@ -457,6 +476,37 @@ static void test_kpa_zero(void) {
   run_free(&r);
 }
 
+/* Scale from zero under a burst, containerConcurrency 1 (TargetValue 0.7):
+ * 5 requests at 200.5 s reach the activator, which creates the revision's
+ * stats entry then (concurrency_reporter.go): the immediate stat {1} goes
+ * into bucket 200 and pokes the decider (2 pods), and the report at 201
+ * averages the 5 requests over the 0.5 s since the entry was created, 5,
+ * minus the 1 already sent: 4 in bucket 201. The tick at 202 sees a stable
+ * average of (1 + 4) / 2 = 2.5 -> ceil(2.5 / 0.7) = 4 pods, all still
+ * starting (3 s startup). */
+static void test_kpa_burst_from_zero(void) {
+  crun_cfg c = base_cfg();
+  c.scaling.autoscaler = CRUN_AUTOSCALER_KPA;
+  c.instance.max_concurrency = 1;
+  set_startup(&c, 0, 3);
+  wl_request reqs[5];
+  for (int i = 0; i < 5; i++) reqs[i] = (wl_request){.arrival_s = 200.5, .wait_s = 100};
+  run r;
+  run_open(&r, &c, reqs, 5);
+  run_until(&r, 199);
+  CHECK_ABS(instances(&r), 0, 0, "KPA burst: scaled to zero before the burst");
+  run_until(&r, 201.5);
+  CHECK_ABS(gauge(&r, OUT_STARTING), 2, 0, "KPA burst: the poke asks for ceil(1 / 0.7) = 2");
+  run_until(&r, 202.5);
+  CHECK_ABS(gauge(&r, OUT_STARTING), 4, 0,
+            "KPA burst: the first activator report covers the 0.5 s in use: 4 pods at 202 s");
+  run_until(&r, 400);
+  run_close(&r);
+  CHECK_CONTAINS(r.decisions, "stable 2.500", "KPA burst: the 202 s tick saw a stable 2.5");
+  CHECK_INT((int)r.totals.counters[OUT_COMPLETIONS], 5, "KPA burst: all five served");
+  run_free(&r);
+}
+
 int main(void) {
   check_init();
   test_scale_per_request();
@@ -465,7 +515,9 @@ int main(void) {
   test_timeout_504();
   test_scale_to_zero();
   test_billing();
+  test_idle_min_billing();
   test_autoscaler_decisions();
   test_kpa_zero();
+  test_kpa_burst_from_zero();
   return check_done();
 }

@@ -1,8 +1,8 @@
 /* test_kpa_stats.c — the KPA metric pipeline: the collector against spec
  * cloudrun.md C.3 B15-B19 (knative/serving pkg/autoscaler/metrics/
  * collector_test.go), the scraper sample size against C.6 (sample_size_test.go),
- * and the queue-proxy reporter against the rule of knative/networking
- * pkg/http/stats/request.go (hand-worked periods). */
+ * and the queue-proxy / activator reporter against the rule of
+ * knative/networking pkg/http/stats/request.go (hand-worked periods). */
 #include "models/cloudrun/kpa_stats.h"
 #include "tests/check.h"
 
@@ -128,6 +128,32 @@ static void test_reporter(void) {
   CHECK_ABS(s.avg_concurrency, 0.75, 1e-15, "period [14,15): 0.75");
 }
 
+/* The activator's stats entry is a RequestStats created at the revision's
+ * first request (concurrency_reporter.go getOrCreateStat, request.go
+ * NewRequestStats): its first report averages over the seconds in use since
+ * then, not over the whole reporting period. */
+static void test_reporter_restart(void) {
+  kpa_reporter r;
+  kpa_reporter_init(&r, 0);
+  kpa_stat s = kpa_reporter_report(&r, 20.5);
+  CHECK_ABS(s.avg_concurrency, 0, 0, "restart: idle before");
+  kpa_reporter_restart(&r, 20.75);
+  for (int i = 0; i < 5; i++) kpa_reporter_in(&r, 20.75, true);
+  s = kpa_reporter_report(&r, 21);
+  CHECK_ABS(s.avg_concurrency, 5, 1e-12,
+            "restart at 20.75: 5 requests over the 0.25 s in use average 5, not 1.25");
+  CHECK_ABS(s.avg_proxied_concurrency, 5, 1e-12, "restart: proxied likewise");
+  CHECK_ABS(s.request_count, 5, 0, "restart: 5 requests");
+  kpa_reporter_out(&r, 21.5, true);
+  s = kpa_reporter_report(&r, 22);
+  CHECK_ABS(s.avg_concurrency, 4.5, 1e-12, "the next period is a whole second again");
+  kpa_reporter_restart(&r, 23);
+  s = kpa_reporter_report(&r, 23);
+  CHECK_ABS(s.avg_concurrency, 4, 0, "restart on a period boundary: the closed period stands");
+  s = kpa_reporter_report(&r, 24);
+  CHECK_ABS(s.avg_concurrency, 4, 0, "restart on a boundary: a whole period in use");
+}
+
 int main(void) {
   check_init();
   test_aggregate();
@@ -137,5 +163,6 @@ int main(void) {
   test_no_data();
   test_sample_size();
   test_reporter();
+  test_reporter_restart();
   return check_done();
 }

@@ -57,10 +57,15 @@ static void trim(crun_autoscaler *a, double now_s) {
   }
 }
 
+/* A count within this relative distance above a whole number is that number:
+ * the averages are differences of long float sums, and their rounding error
+ * must not add an instance to a load that is exactly on target. */
+static const double count_rel_eps = 1e-9;
+
 /* ceil(load / capacity_per_instance) for a driver; 0 when it is disabled. */
 static int driver_count(double load, double per_instance) {
   if (per_instance <= 0) return 0;
-  return (int)ceil(load / per_instance);
+  return (int)ceil(load / per_instance * (1 - count_rel_eps));
 }
 
 crun_recommendation crun_autoscaler_evaluate(crun_autoscaler *a, double now_s,

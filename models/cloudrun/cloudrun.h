@@ -104,12 +104,13 @@ double crun_boosted_vcpu(double vcpu);
 /* Checks a config built in code (the schema checks scenario files). */
 int crun_cfg_validate(const crun_cfg *c, sim_error *err);
 
-/* import.c: applies a `gcloud run services describe --format export` file and
- * a config-autoscaler ConfigMap to c, each when its path is non-NULL. Only
- * keys for which is_default(arg, key path relative to the platform) is true
- * are changed, so explicit scenario keys win (is_default NULL: all may
- * change). Unreadable or malformed files give SIM_EINPUT with "file:line:col:
- * what"; values out of range SIM_ESCENARIO. */
+/* import.c: applies a config-autoscaler ConfigMap and then a `gcloud run
+ * services describe --format export` file to c, each when its path is
+ * non-NULL (the Service's annotations override the ConfigMap's defaults, as
+ * in Knative). Only keys for which is_default(arg, key path relative to the
+ * platform) is true are changed, so explicit scenario keys win (is_default
+ * NULL: all may change). Unreadable or malformed files give SIM_EINPUT with
+ * "file:line:col: what"; values out of range SIM_ESCENARIO. */
 int crun_import(crun_cfg *c, const char *service_path, const char *configmap_path,
                 bool (*is_default)(void *arg, const char *key), void *arg, sim_error *err);
 

@@ -13,6 +13,9 @@
  *   a Knative config-autoscaler ConfigMap: its `data` keys (Knative ignores
  *   keys it does not know, and so does the import; `_example` is skipped).
  *
+ * The ConfigMap is the cluster's defaults and is applied first; the Service's
+ * annotations then override it, as a revision's annotations do in Knative.
+ *
  * Values are read as Kubernetes writes them: quantities ("500m", "2",
  * "512Mi", "1G"), Go durations ("60s", "1m30s"), strings for annotations.
  * Files are parsed with libfyaml through sim/cfg.h, so every error names
@@ -147,6 +150,17 @@ static bool parse_number(const char *s, double *out) {
   return true;
 }
 
+/* The target-utilization-percentage annotation: a percentage in [1, 100]
+ * (annotation_validation.go), always divided by 100 (PodAutoscaler.
+ * TargetUtilization) — unlike the ConfigMap key, where values up to 1 are
+ * fractions. Stored as the fraction, which kpa_target_fraction takes as is. */
+static bool parse_utilization(const char *s, double *out) {
+  double v;
+  if (!parse_number(s, &v) || v < 1 || v > 100) return false;
+  *out = v / 100;
+  return true;
+}
+
 static bool parse_bool(const char *s, bool *out) {
   if (strcmp(s, "true") == 0) *out = true;
   else if (strcmp(s, "false") == 0) *out = false;
@@ -166,7 +180,7 @@ static bool parse_choice(const char *s, const char *const *names, int *out) {
 
 /* --- setting one key -------------------------------------------------------------- */
 
-typedef enum kind { K_INT, K_NUMBER, K_DURATION, K_BOOL, K_METRIC, K_ALGO, K_GEN } kind;
+typedef enum kind { K_INT, K_NUMBER, K_UTIL, K_DURATION, K_BOOL, K_METRIC, K_ALGO, K_GEN } kind;
 
 /* One importable setting: where it lands and how its text reads. */
 typedef struct target {
@@ -187,6 +201,7 @@ static int set_value(importer *im, const target *t, struct fy_node *node) {
   switch (t->kind) {
   case K_INT: ok = parse_int(text, dst); break;
   case K_NUMBER: ok = parse_number(text, dst); break;
+  case K_UTIL: ok = parse_utilization(text, dst); break;
   case K_DURATION: ok = parse_go_duration(text, dst); break;
   case K_BOOL: ok = parse_bool(text, dst); break;
   case K_METRIC: ok = parse_choice(text, metric_names, dst); break;
@@ -207,7 +222,7 @@ static const target annotations[] = {
     {"autoscaling.knative.dev/max-scale", "scaling.max_instances", K_INT, CFG(scaling.max_instances)},
     {"autoscaling.knative.dev/target", "kpa.target", K_NUMBER, CFG(kpa.target)},
     {"autoscaling.knative.dev/target-utilization-percentage",
-     "kpa.container_concurrency_target_percentage", K_NUMBER, CFG(kpa.target_utilization_pct)},
+     "kpa.container_concurrency_target_percentage", K_UTIL, CFG(kpa.target_utilization_pct)},
     {"autoscaling.knative.dev/window", "kpa.stable_window", K_DURATION, CFG(kpa.stable_window_s)},
     {"autoscaling.knative.dev/panic-window-percentage", "kpa.panic_window_percentage", K_NUMBER,
      CFG(kpa.panic_window_pct)},
@@ -408,14 +423,18 @@ done:
   return rc;
 }
 
+/* The ConfigMap first, then the Service: config-autoscaler holds the
+ * cluster's defaults and a revision's autoscaling.knative.dev annotations
+ * override them (pkg/reconciler/autoscaling/resources/target.go, the
+ * PodAutoscaler's Window/Target/... accessors). */
 int crun_import(crun_cfg *c, const char *service_path, const char *configmap_path,
                 bool (*is_default)(void *arg, const char *key), void *arg, sim_error *err) {
   int rc = SIM_OK;
-  const char *paths[2] = {service_path, configmap_path};
+  const char *paths[2] = {configmap_path, service_path};
   for (int i = 0; i < 2 && !rc; i++) {
     if (!paths[i]) continue;
     importer im = {c, cfg_ctx_alloc(paths[i]), is_default, arg, err};
-    rc = i == 0 ? import_service(&im, paths[i]) : import_configmap(&im, paths[i]);
+    rc = i == 0 ? import_configmap(&im, paths[i]) : import_service(&im, paths[i]);
     cfg_ctx_free(im.ctx);
   }
   return rc;

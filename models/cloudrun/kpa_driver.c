@@ -18,8 +18,9 @@
  *     pods change (endpoints).
  * Deployment scale-down removes not-ready pods first, then the most recently
  * ready (Kubernetes ReplicaSet ranking); removed pods drain their requests.
- * The activator's stats entry is dropped after a report with no concurrency
- * and no requests (pkg/activator/handler/concurrency_reporter.go). */
+ * The activator's stats entry is created at a revision's first request and
+ * dropped after a report with no concurrency (pkg/activator/handler/
+ * concurrency_reporter.go). */
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
@@ -231,16 +232,18 @@ static void scrape_pods(kpa_driver *k, double t) {
   kpa_collector_record(k->col, t, &total);
 }
 
-/* The activator's periodic report, net of an immediate stat already sent. */
+/* The activator's periodic report, net of an immediate stat already sent
+ * (concurrency_reporter.go computeReport). A period without any concurrency
+ * drops the revision's stats entry, so the next request sends an immediate
+ * stat again. */
 static void report_activator(kpa_driver *k, double t) {
   if (!k->act_tracked) return;
   kpa_stat st = kpa_reporter_report(&k->act, t);
+  if (st.avg_concurrency == 0) k->act_tracked = false;
   st.avg_concurrency = fmax(0, st.avg_concurrency - k->act_sub);
   st.request_count = fmax(0, st.request_count - k->act_sub);
   k->act_sub = 0;
   kpa_collector_record(k->col, t, &st);
-  if (st.avg_concurrency == 0 && st.request_count == 0 && k->act.concurrency == 0)
-    k->act_tracked = false;
   poke(k, st.avg_concurrency);
 }
 
@@ -270,8 +273,10 @@ void kpa_driver_activator_in(crun_service *s) {
   kpa_driver *k = s->kpa;
   double t = now(k);
   if (!k->act_tracked) {
+    /* getOrCreateStat: a new entry, whose RequestStats start now. */
     k->act_tracked = true;
     k->act_sub = 1;
+    kpa_reporter_restart(&k->act, t);
     sim_schedule(s->eng, t, on_first_stat, k);
   }
   kpa_reporter_in(&k->act, t, false);

@@ -7,7 +7,11 @@
 #include "sim/error.h"
 
 void kpa_reporter_init(kpa_reporter *r, double now_s) {
-  *r = (kpa_reporter){.origin_s = now_s, .last_change_s = now_s};
+  *r = (kpa_reporter){.origin_s = now_s, .in_use_from_s = now_s, .last_change_s = now_s};
+}
+
+static double period_start(const kpa_reporter *r) {
+  return r->origin_s + (double)r->period * KPA_REPORT_PERIOD_S;
 }
 
 static double period_end(const kpa_reporter *r) {
@@ -26,13 +30,16 @@ static void compute(kpa_reporter *r, double now_s) {
 
 /* Closes every period that ended by now_s: the first with its accumulated
  * values, any later ones (nothing changed in them) with the constant
- * concurrencies and no requests. */
+ * concurrencies and no requests. The averages divide by the seconds in use:
+ * the whole period, or the part after a restart (Report: 0 when none). */
 static void roll(kpa_reporter *r, double now_s) {
   if (now_s < period_end(r)) return;
   double end = period_end(r);
+  double in_use = r->in_use_from_s > period_start(r) ? end - r->in_use_from_s
+                                                     : KPA_REPORT_PERIOD_S;
   compute(r, end);
-  r->last = (kpa_stat){r->acc_concurrency / KPA_REPORT_PERIOD_S,
-                       r->acc_proxied / KPA_REPORT_PERIOD_S,
+  r->last = (kpa_stat){in_use > 0 ? r->acc_concurrency / in_use : 0,
+                       in_use > 0 ? r->acc_proxied / in_use : 0,
                        r->requests / KPA_REPORT_PERIOD_S,
                        r->proxied_requests / KPA_REPORT_PERIOD_S};
   r->acc_concurrency = r->acc_proxied = r->requests = r->proxied_requests = 0;
@@ -43,6 +50,13 @@ static void roll(kpa_reporter *r, double now_s) {
     r->period += idle;
     r->last_change_s = r->origin_s + (double)r->period * KPA_REPORT_PERIOD_S;
   }
+}
+
+void kpa_reporter_restart(kpa_reporter *r, double now_s) {
+  roll(r, now_s);
+  r->acc_concurrency = r->acc_proxied = r->requests = r->proxied_requests = 0;
+  r->in_use_from_s = now_s;
+  r->last_change_s = now_s;
 }
 
 void kpa_reporter_in(kpa_reporter *r, double now_s, bool proxied) {

@@ -43,6 +43,7 @@ typedef struct kpa_stat {
 typedef struct kpa_reporter {
   double origin_s;       /* start of period 0 */
   int64_t period;        /* index of the period being accumulated */
+  double in_use_from_s;  /* secondsInUse counts from here (a restart mid-period) */
   double last_change_s;  /* lastChange */
   int concurrency, proxied_concurrency;
   double acc_concurrency, acc_proxied; /* computedConcurrency, computedProxiedConcurrency */
@@ -52,6 +53,13 @@ typedef struct kpa_reporter {
 
 /* Starts a reporter at now_s; its periods are [now + k, now + k + 1). */
 void kpa_reporter_init(kpa_reporter *r, double now_s);
+/* A fresh RequestStats at now_s on the same period grid: the accumulators
+ * restart, and the period now_s falls in is averaged over the seconds in use
+ * since now_s, not over the whole period (request.go NewRequestStats and
+ * Report: computedConcurrency / secondsInUse). The activator creates one at a
+ * revision's first request (concurrency_reporter.go getOrCreateStat). The
+ * concurrencies carry over. */
+void kpa_reporter_restart(kpa_reporter *r, double now_s);
 /* A request enters (ReqIn / ProxiedIn) or leaves (ReqOut / ProxiedOut). */
 void kpa_reporter_in(kpa_reporter *r, double now_s, bool proxied);
 void kpa_reporter_out(kpa_reporter *r, double now_s, bool proxied);
