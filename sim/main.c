@@ -20,6 +20,7 @@
 #include "sim/run.h"
 #include "sim/scenario.h"
 #include "sim/sweep.h"
+#include "workloads/trace_stats.h"
 
 #ifndef SCALESIM_VERSION
 #define SCALESIM_VERSION "0.1.0"
@@ -39,6 +40,8 @@ static const char usage_text[] =
     "  sweep [SCENARIO] --grid KEY=V1,V2,... [-j N] [--shard I/N] [--replications R] -o DIR\n"
     "                       run every combination of the grid values (docs/experiments.md)\n"
     "  merge [-o OUT] DIR...  combine the folders of a sharded sweep\n"
+    "  trace-stats TRACE [--format F]  what a trace holds: requests, span, rates,\n"
+    "                       burstiness, durations, bad lines (docs/workloads.md)\n"
     "  keys                 print the scenario reference (every key) as Markdown\n"
     "\n"
     "options:\n"
@@ -203,6 +206,29 @@ static int cmd_report(const cli *c) {
   return rc;
 }
 
+/* scalesim trace-stats TRACE [--format F] */
+static int cmd_trace_stats(int argc, char **argv) {
+  static const struct option opts[] = {{"format", required_argument, 0, 'f'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  const char *format = NULL;
+  int ch;
+  optind = 1;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+    if (ch == 'f') format = optarg;
+    else if (ch == 'h') {
+      fputs("usage: scalesim trace-stats TRACE [--format clf|csv|tsv|alb|azure2019|azure2021|"
+            "counts]\n", stdout);
+      return -1;
+    } else return misuse("unknown or incomplete option '%s'", argv[optind - 1]);
+  }
+  if (optind != argc - 1) return misuse("%s", "trace-stats needs exactly one TRACE file");
+  sim_error err = {0};
+  int rc = wl_trace_stats(argv[optind], format, stdout, &err);
+  if (rc) fprintf(stderr, "scalesim: %s\n", err.msg);
+  return rc;
+}
+
 static int cmd_keys(void) {
   scenario_write_reference(stdout);
   return SIM_OK;
@@ -213,6 +239,10 @@ int main(int argc, char **argv) {
   /* sweep and merge parse their own options (sim/sweep_cli.c). */
   if (argc >= 2 && !strcmp(argv[1], "sweep")) return sweep_command(argc - 1, argv + 1);
   if (argc >= 2 && !strcmp(argv[1], "merge")) return merge_command(argc - 1, argv + 1);
+  if (argc >= 2 && !strcmp(argv[1], "trace-stats")) {
+    int rc = cmd_trace_stats(argc - 1, argv + 1);
+    return rc < 0 ? 0 : rc;
+  }
   cli c = {0};
   int rc = parse_command(argc, argv, &c);
   if (rc == 0) {

@@ -81,6 +81,26 @@ static void test_worldcup_windows(void) {
   trace_cfg_free(&c);
 }
 
+/* rate_scale below 1 on a count series thins each interval's count
+ * (Binomial) before expanding: the kept total is Binomial(N, p). */
+static void test_thinned_counts(void) {
+  wl_trace_cfg c = wc_cfg();
+  wl_transform_cfg tf;
+  wl_transform_defaults(&tf);
+  tf.start = "1998-07-07T21:00:00Z";
+  tf.end = "1998-07-07T22:00:00Z";
+  trace_summary all = trace_read_all(&c, &tf);
+  tf.rate_scale = 0.05;
+  trace_summary kept = trace_read_all(&c, &tf);
+  double n = all.n, p = 0.05, sd = sqrt(n * p * (1 - p));
+  CHECK_ABS(kept.n, n * p, 4 * sd, "worldcup hour at rate_scale 0.05: Binomial(N, 0.05) kept");
+  CHECK(kept.ordered && kept.first_s >= 0 && kept.last_s < 3600,
+        "thinned counts: in order, inside the window");
+  trace_summary again = trace_read_all(&c, &tf);
+  CHECK_INT(again.n, kept.n, "thinned counts: deterministic from the seed");
+  trace_cfg_free(&c);
+}
+
 static void test_spread_modes(void) {
   trace_write("/tmp/scalesim_test_counts.csv", "time,count\n0,2\n60,3\n180,1\n");
   wl_trace_cfg c = trace_cfg("/tmp/scalesim_test_counts.csv", WL_FMT_COUNTS);
@@ -196,6 +216,7 @@ int main(void) {
   check_init();
   test_worldcup_totals();
   test_worldcup_windows();
+  test_thinned_counts();
   test_spread_modes();
   test_nasa_per_second();
   test_malformed();

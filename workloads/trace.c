@@ -349,8 +349,14 @@ int wl_trace_open(const wl_trace_cfg *cfg, const wl_transform_cfg *tf,
   s->spread_rng = sim_rng_alloc(seed, "workload/spread");
   s->service_rng = sim_rng_alloc(seed, "workload/service");
   s->thin_rng = sim_rng_alloc(seed, "workload/thin");
-  wl_scaler_init(&s->scaler, tf->rate_scale, tf->rate_scale_jitter_s, s->thin_rng);
-  s->env = (wl_parse_env){&s->cfg, &s->filter, s->spread_rng, s->service_rng, &s->counts};
+  /* rate_scale < 1 on a count series thins the counts (see wl_parse_env);
+   * Poisson spreading keeps per-request thinning, which is exact for it. */
+  bool thin_counts = (cfg->format == WL_FMT_COUNTS || cfg->format == WL_FMT_COUNT_SERIES) &&
+                     tf->rate_scale < 1 && cfg->spread != WL_SPREAD_POISSON;
+  wl_scaler_init(&s->scaler, thin_counts ? 1 : tf->rate_scale, tf->rate_scale_jitter_s,
+                 s->thin_rng);
+  s->env = (wl_parse_env){&s->cfg, &s->filter, s->spread_rng, s->service_rng, &s->counts,
+                          thin_counts ? tf->rate_scale : 1, s->thin_rng};
   int rc = read_transforms(s, tf, err);
   if (rc) goto fail;
   rc = wl_merge_open(wl_format_get(cfg->format), s->cfg.path, &s->env, cfg->reorder_window_s,

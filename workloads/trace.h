@@ -162,6 +162,14 @@ typedef struct wl_parse_env {
   gsl_rng *spread_rng;         /* placing requests within a resolution or interval */
   gsl_rng *service_rng;        /* durations a parser draws itself (azure2019) */
   wl_trace_counts *counts;
+  /* Count formats: keep each interval's requests with this probability by
+   * drawing the kept count Binomial(n, p) before expanding (rate_scale < 1);
+   * 1 = keep all. Thinning the count instead of every request gives the same
+   * process for uniform, equidistant and none spreading, and makes a scaled-
+   * down replay of a busy series cost what it keeps, not what it reads.
+   * 0 (unset) also keeps all. */
+  double count_keep;
+  gsl_rng *thin_rng;
 } wl_parse_env;
 
 typedef struct wl_parser wl_parser; /* each format defines its own */

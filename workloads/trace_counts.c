@@ -13,6 +13,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "workloads/csvrows.h"
 #include "workloads/interval.h"
 #include "workloads/linebuf.h"
@@ -110,6 +112,8 @@ static int read_counts(wl_parser *p, wl_rec *out, sim_error *err) {
     int rc = p->csv ? next_csv_row(p, &t0, &n, err) : next_series_count(p, &t0, &n, err);
     if (rc <= 0) return rc;
     if (n == 0 || t0 + p->interval_s <= p->skip_before_s) continue;
+    if (p->env->count_keep > 0 && p->env->count_keep < 1) n = gsl_ran_binomial(p->env->thin_rng, p->env->count_keep, (unsigned)n);
+    if (n == 0) continue;
     wl_interval_start(&p->iv, p->env->cfg->spread, t0, p->interval_s, n);
     p->in_interval = true;
     p->iv_line = p->csv ? wl_csv_line(p->csv) : wl_linebuf_lineno(p->lb);
@@ -186,7 +190,7 @@ int wl_counts_summarize(const wl_trace_cfg *cfg, wl_counts_summary *out, sim_err
   out->first_s = INFINITY;
   out->last_s = -INFINITY;
   wl_trace_counts counts = {0};
-  wl_parse_env env = {cfg, NULL, NULL, NULL, &counts};
+  wl_parse_env env = {.cfg = cfg, .counts = &counts};
   const wl_format *fmt = wl_format_get(cfg->format);
   SIM_ASSERT(fmt->sorted && fmt->skip_before == skip_counts);
   wl_parser *p;

@@ -72,7 +72,7 @@ static int summarize_records(const wl_trace_cfg *cfg, wl_trace_summary *s, sim_e
   wl_trace_counts counts = {0};
   gsl_rng *spread = sim_rng_alloc(1, "workload/spread"),
           *service = sim_rng_alloc(1, "workload/service");
-  wl_parse_env env = {cfg, NULL, spread, service, &counts};
+  wl_parse_env env = {.cfg = cfg, .spread_rng = spread, .service_rng = service, .counts = &counts};
   wl_merge *m;
   int rc =
       wl_merge_open(wl_format_get(cfg->format), cfg->path, &env, cfg->reorder_window_s, &m, err);
