@@ -15,7 +15,11 @@ CC      ?= cc
 PKGS    := gsl libfyaml
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter -I.
+# Where the built-in demo finds its trace: this tree, or PREFIX/share/scalesim
+# for an installed binary (make install sets it).
+DATADIR ?= $(CURDIR)
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter -I. \
+  -DSCALESIM_DATADIR='"$(DATADIR)"'
 LDLIBS  += -lcsv -lplot -lz -lm
 
 BUILD   ?= build
@@ -26,7 +30,7 @@ TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BIN := $(TESTS:%=$(BUILD)/tests/%)
 BENCHES := $(patsubst bench/%.c,%,$(wildcard bench/*.c))
 
-.PHONY: all deps demo report-check test check bench clean install fuzz fuzz-build
+.PHONY: all deps demo report-check test check bench clean install fuzz fuzz-bin fuzz-build
 BIN     ?= scalesim
 all: $(BIN)
 
@@ -107,10 +111,13 @@ check: deps
 # for FUZZ_SECONDS each from its seed corpus (tests/fuzz/README.md).
 FUZZ_SECONDS ?= 60
 FUZZ_HARNESSES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-fuzz: deps
+fuzz: fuzz-bin
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
+# Only builds the harnesses (build-fuzz/fuzz/fuzz_<name>).
+fuzz-bin: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
 	  CFLAGS='-O1 -g -fsanitize=fuzzer-no-link $(SAN)' LDFLAGS='$(SAN)' fuzz-build
-	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
 fuzz-build: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/fuzz_%)
 
@@ -126,7 +133,11 @@ clean:
 	rm -rf build build-check build-fuzz scalesim out
 
 PREFIX ?= /usr/local
-install: scalesim
-	install -D -m 755 scalesim $(DESTDIR)$(PREFIX)/bin/scalesim
+install: deps
+	$(MAKE) BUILD=build-install BIN=build-install/scalesim DATADIR=$(PREFIX)/share/scalesim \
+	  build-install/scalesim
+	install -D -m 755 build-install/scalesim $(DESTDIR)$(PREFIX)/bin/scalesim
+	mkdir -p $(DESTDIR)$(PREFIX)/share/scalesim/workloads
+	cp -R workloads/traces $(DESTDIR)$(PREFIX)/share/scalesim/workloads/
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

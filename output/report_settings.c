@@ -79,7 +79,8 @@ static bool format_value(const cfg_field *f, const void *p, char *buf, size_t le
   case CFG_SIZE: format_size(buf, len, *(const double *)p); return true;
   case CFG_PERCENT: snprintf(buf, len, "%g%%", *(const double *)p); return true;
   case CFG_RATE: snprintf(buf, len, "%g/s", *(const double *)p); return true;
-  case CFG_STRING: snprintf(buf, len, "%s", *(char *const *)p ? *(char *const *)p : ""); return true;
+  case CFG_STRING:
+  case CFG_PATH: snprintf(buf, len, "%s", *(char *const *)p ? *(char *const *)p : ""); return true;
   case CFG_ENUM: {
     int i = *(const int *)p;
     int n = 0;
@@ -103,7 +104,8 @@ static bool is_zero(const cfg_field *f, const void *p) {
   case CFG_UINT64: return *(const uint64_t *)p == 0;
   case CFG_NUMBER: case CFG_DURATION: case CFG_SIZE: case CFG_PERCENT: case CFG_RATE:
     return *(const double *)p == 0;
-  case CFG_STRING: return !*(char *const *)p || !**(char *const *)p;
+  case CFG_STRING:
+  case CFG_PATH: return !*(char *const *)p || !**(char *const *)p;
   case CFG_NUMBER_LIST: return ((const cfg_numbers *)p)->n == 0;
   default: return false;
   }

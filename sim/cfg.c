@@ -36,6 +36,7 @@ struct cfg_ctx {
   str_list overrides;   /* `--set` texts; marked nodes' meta point at these */
   str_list sources;     /* texts parsed by cfg_parse(_node): libfyaml points into them */
   struct fy_diag *diag; /* collects libfyaml's messages for the documents parsed */
+  char *base_dir;       /* relative CFG_PATH values are resolved against it */
 };
 
 /* Appends a copy of the len bytes at s (NUL-terminated); returns the copy. */
@@ -70,6 +71,7 @@ cfg_ctx *cfg_ctx_alloc(const char *file) {
 
 void cfg_ctx_free(cfg_ctx *ctx) {
   if (!ctx) return;
+  free(ctx->base_dir);
   str_list_clear(&ctx->defaulted);
   str_list_clear(&ctx->overrides);
   str_list_clear(&ctx->sources);
@@ -441,6 +443,7 @@ static const char *type_noun(cfg_type type) {
     case CFG_PERCENT: return "a percentage";
     case CFG_RATE: return "a rate";
     case CFG_STRING: return "a string";
+    case CFG_PATH: return "a file path";
     case CFG_ENUM: return "one of";
     case CFG_MAP: return "a mapping";
     case CFG_LIST: return "a list";
@@ -523,7 +526,7 @@ static void store_number(cfg_type type, const char *s, double v, void *dst) {
  * writes what was expected into why and returns false. */
 static bool parse_scalar(const cfg_field *f, const char *text, void *dst, char *why,
                          size_t len) {
-  if (f->type == CFG_STRING) {
+  if (f->type == CFG_STRING || f->type == CFG_PATH) {
     *(char **)dst = sim_xstrdup(text);
     return true;
   }
@@ -562,6 +565,20 @@ static bool parse_enum(const cfg_field *f, const char *text, void *dst) {
 static int read_schema(cfg_ctx *ctx, struct fy_node *node, const char *path,
                        const cfg_schema *schema, void *obj, const char *const *skip);
 
+void cfg_ctx_set_base_dir(cfg_ctx *ctx, const char *dir) {
+  free(ctx->base_dir);
+  ctx->base_dir = dir && *dir ? sim_xstrdup(dir) : NULL;
+}
+
+char *cfg_resolve_path(const char *base_dir, const char *path) {
+  if (!base_dir || !*base_dir || !strcmp(base_dir, ".") || path[0] == '/' || !path[0])
+    return sim_xstrdup(path);
+  size_t n = strlen(base_dir) + strlen(path) + 2;
+  char *out = sim_xmalloc(n);
+  snprintf(out, n, "%s/%s", base_dir, path);
+  return out;
+}
+
 static int read_scalar(cfg_ctx *ctx, const cfg_field *f, struct fy_node *node,
                        const char *path, void *dst) {
   char why[WHY_LEN], got[WHY_LEN];
@@ -570,6 +587,10 @@ static int read_scalar(cfg_ctx *ctx, const cfg_field *f, struct fy_node *node,
     describe(f, f->type, false, why, sizeof why);
     return cfg_error_at(ctx, node, path, "expected a scalar (%s), got %s", why,
                         cfg_node_kind(node, got, sizeof got));
+  }
+  if (f->type == CFG_PATH) {
+    *(char **)dst = cfg_resolve_path(ctx->base_dir, text);
+    return SIM_OK;
   }
   if (parse_scalar(f, text, dst, why, sizeof why)) return SIM_OK;
   return cfg_error_at(ctx, node, path, "expected %s, got '%s'", why, text);
@@ -822,7 +843,7 @@ void cfg_free(const cfg_schema *schema, void *obj) {
   if (!obj) return;
   for (const cfg_field *f = schema->fields; f->key; f++) {
     void *dst = (char *)obj + f->offset;
-    if (f->type == CFG_STRING) {
+    if (f->type == CFG_STRING || f->type == CFG_PATH) {
       free(*(char **)dst);
       *(char **)dst = NULL;
     } else if (f->type == CFG_MAP) {
@@ -854,6 +875,7 @@ static const char *type_name(cfg_type type) {
     case CFG_PERCENT: return "percent";
     case CFG_RATE: return "rate";
     case CFG_STRING: return "string";
+    case CFG_PATH: return "file path";
     case CFG_ENUM: return "choice";
     case CFG_MAP: return "mapping";
     case CFG_LIST: return "list of mappings";
@@ -877,7 +899,9 @@ static void write_range(FILE *out, const cfg_field *f) {
     for (int i = 0; f->choices[i]; i++) fprintf(out, "%s`%s`", i ? ", " : "", f->choices[i]);
     return;
   }
-  if (f->type == CFG_STRING || f->type == CFG_MAP || f->type == CFG_CUSTOM) return;
+  if (f->type == CFG_STRING || f->type == CFG_PATH || f->type == CFG_MAP ||
+      f->type == CFG_CUSTOM)
+    return;
   describe_bounds(f, f->type == CFG_LIST ? CFG_INT : f->type == CFG_NUMBER_LIST ? CFG_NUMBER : f->type,
                   buf, sizeof buf);
   if (*buf) fprintf(out, "%s%s", f->type == CFG_LIST ? "items " : "", buf);

@@ -34,6 +34,8 @@ typedef enum cfg_type {
   CFG_PERCENT,  /* double percent: "60%" or 60 */
   CFG_RATE,     /* double per second: "1200/min" */
   CFG_STRING,   /* char * (owned, freed by cfg_free) */
+  CFG_PATH,     /* char *: a file path (or glob); a relative one is resolved against
+                 * the context's base folder (the scenario file's own folder) */
   CFG_ENUM,     /* int: index into `choices` */
   CFG_MAP,      /* nested struct described by `sub`, stored inline */
   CFG_LIST,     /* list of `sub` structs: cfg_list {void *items; size_t n} */
@@ -98,6 +100,14 @@ struct cfg_schema {
  * name used in messages). */
 cfg_ctx *cfg_ctx_alloc(const char *file);
 void cfg_ctx_free(cfg_ctx *ctx);
+
+/* Sets the folder that relative CFG_PATH values are resolved against (NULL or
+ * "": the working directory). The built-in demo uses the data folder. */
+void cfg_ctx_set_base_dir(cfg_ctx *ctx, const char *dir);
+
+/* path resolved against base_dir: unchanged when absolute or when base_dir is
+ * NULL, empty or "."; otherwise "base_dir/path". Returns a malloc'd string. */
+char *cfg_resolve_path(const char *base_dir, const char *path);
 
 /* The error of the last failed call. */
 sim_error *cfg_ctx_error(cfg_ctx *ctx);

@@ -17,6 +17,9 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "models/faults.h"
+#include "sim/units.h"
+
 enum { PATH_LEN = CFG_PATH_LEN, GOT_LEN = 256, MAX_SEGMENTS = 32 };
 
 static void join_key(char *out, const char *path, const char *key) {
@@ -146,6 +149,16 @@ static const cfg_field output_fields[] = {
 static const cfg_schema output_schema = {
     .name = "output", .size = sizeof(scenario_output), .fields = output_fields};
 
+static const cfg_field slo_fields[] = {
+    {.key = "latency_p99", .type = CFG_DURATION, .offset = offsetof(scenario_slo, latency_p99_s),
+     .flags = CFG_POSITIVE,
+     .doc = "p99 latency per interval at most this; the report measures each fault's recovery "
+            "time against it (docs/faults.md)"},
+    {0}};
+
+const cfg_schema scenario_slo_schema = {
+    .name = "slo", .size = sizeof(scenario_slo), .fields = slo_fields};
+
 static int check_scenario(cfg_ctx *ctx, struct fy_node *node, const char *path, void *obj);
 
 static const cfg_field scenario_fields[] = {
@@ -164,6 +177,12 @@ static const cfg_field scenario_fields[] = {
     {.key = "platforms", .type = CFG_CUSTOM, .offset = offsetof(scenario, platforms),
      .flags = CFG_REQUIRED, .custom = read_platforms,
      .doc = "at least one platform: a mapping with `name` (unique), `kind` and the kind's keys"},
+    {.key = "faults", .type = CFG_LIST, .offset = offsetof(scenario, faults),
+     .sub = &fault_cfg_schema,
+     .doc = "faults injected into every platform, e.g. {at: 2h, kind: lose_instances, "
+            "fraction: 0.33} (docs/faults.md)"},
+    {.key = "slo", .type = CFG_MAP, .offset = offsetof(scenario, slo), .sub = &scenario_slo_schema,
+     .flags = CFG_FLOW, .doc = "service level objectives, e.g. {latency_p99: 500ms}"},
     {.key = "output", .type = CFG_MAP, .offset = offsetof(scenario, output), .sub = &output_schema,
      .doc = "where and how finely results are written"},
     {0}};
@@ -174,6 +193,47 @@ static const cfg_schema scenario_schema = {.name = "scenario",
                                            .check = check_scenario,
                                            .free_extra = free_platforms};
 
+/* --- faults ------------------------------------------------------------------ */
+
+/* Why platform p cannot apply fault f, or NULL. degraded_dependency is the
+ * runner's (sim/run.c), so every platform takes it. */
+static const char *fault_unsupported(const scenario_platform *p, const fault_cfg *f) {
+  if (f->kind == FAULT_DEGRADED_DEPENDENCY) return NULL;
+  if (!p->type->on_fault) return "it models no faults but degraded_dependency";
+  return p->type->fault_check ? p->type->fault_check(p->cfg, f) : NULL;
+}
+
+/* A fault must start before the horizon (else it meets no request) and be one
+ * every platform can apply. */
+static int check_faults(cfg_ctx *ctx, struct fy_node *node, const scenario *sc) {
+  struct fy_node *list = fy_node_mapping_lookup_value_by_simple_key(node, "faults", 6);
+  const fault_cfg *faults = sc->faults.items;
+  char path[PATH_LEN], key_path[PATH_LEN], a[32], b[32];
+  for (size_t i = 0; i < sc->faults.n; i++) {
+    const fault_cfg *f = &faults[i];
+    struct fy_node *item = fy_node_sequence_get_by_index(list, (int)i);
+    join_index(path, "faults", i);
+    const char *key = f->rate_per_s > 0 ? "from" : "at";
+    double when = f->rate_per_s > 0 ? f->from_s : f->at_s;
+    if (sc->duration_s > 0 && when >= sc->duration_s) {
+      join_key(key_path, path, key);
+      struct fy_node *v = fy_node_mapping_lookup_value_by_simple_key(item, key, strlen(key));
+      return cfg_error_at(ctx, v ? v : item, key_path,
+                          "expected a time before the scenario's duration (%s), got %s",
+                          sim_format_duration(sc->duration_s, a, sizeof a),
+                          sim_format_duration(when, b, sizeof b));
+    }
+    for (size_t k = 0; k < sc->n_platforms; k++) {
+      const scenario_platform *p = &sc->platforms[k];
+      const char *why = fault_unsupported(p, f);
+      if (why)
+        return cfg_error_at(ctx, item, path, "platform '%s' (kind: %s) cannot apply %s: %s",
+                            p->name, p->type->name, fault_kind_names[f->kind], why);
+    }
+  }
+  return SIM_OK;
+}
+
 static int check_scenario(cfg_ctx *ctx, struct fy_node *node, const char *path, void *obj) {
   scenario *sc = obj;
   if (sc->duration_s == 0 && wl_is_generator(&sc->workload)) {
@@ -183,6 +243,8 @@ static int check_scenario(cfg_ctx *ctx, struct fy_node *node, const char *path, 
                           "a generator needs a scenario duration > 0, got '%s'", cfg_scalar(given));
     return cfg_error_at(ctx, node, "duration", "a generator needs a scenario duration, got none");
   }
+  int rc = check_faults(ctx, node, sc);
+  if (rc) return rc;
   sc->workload.duration_s = sc->duration_s;
   if (!sc->output.dir) {
     size_t len = strlen("out/") + strlen(sc->name) + 1;
@@ -417,11 +479,18 @@ static int apply_override(cfg_ctx *ctx, struct fy_document *fyd, const char *tex
 
 /* --- loading ----------------------------------------------------------------- */
 
-int scenario_load_text(const char *name, const char *text, size_t len,
-                       const scenario_override *ov, size_t n_ov, scenario **out,
-                       sim_error *err) {
+#ifndef SCALESIM_DATADIR
+#define SCALESIM_DATADIR "."
+#endif
+
+/* Loads text named `name`; relative file paths in it are resolved against
+ * base_dir (NULL: the working directory). */
+static int load_text(const char *name, const char *base_dir, const char *text, size_t len,
+                     const scenario_override *ov, size_t n_ov, scenario **out,
+                     sim_error *err) {
   *out = NULL;
   cfg_ctx *ctx = cfg_ctx_alloc(name);
+  cfg_ctx_set_base_dir(ctx, base_dir);
   struct fy_document *fyd = NULL;
   scenario *sc = NULL;
   int rc = cfg_parse(ctx, text, len, &fyd);
@@ -443,6 +512,15 @@ fail:
   fy_document_destroy(fyd);
   cfg_ctx_free(ctx);
   return rc;
+}
+
+int scenario_load_text(const char *name, const char *text, size_t len,
+                       const scenario_override *ov, size_t n_ov, scenario **out,
+                       sim_error *err) {
+  /* The built-in demo's traces live in the data folder the binary was built
+   * for (the source tree, or PREFIX/share/scalesim once installed). */
+  const char *base = strcmp(name, "<demo>") == 0 ? SCALESIM_DATADIR : NULL;
+  return load_text(name, base, text, len, ov, n_ov, out, err);
 }
 
 /* Reads a whole file into a NUL-terminated buffer. */
@@ -474,7 +552,12 @@ int scenario_load_file(const char *path, const scenario_override *ov, size_t n_o
   *out = NULL;
   int rc = read_file(path, &text, &len, err);
   if (rc) return rc;
-  rc = scenario_load_text(path, text, len, ov, n_ov, out, err);
+  /* Paths in a scenario file are relative to the file's own folder. */
+  char *dir = sim_xstrdup(path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  rc = load_text(path, slash ? (dir[0] ? dir : "/") : NULL, text, len, ov, n_ov, out, err);
+  free(dir);
   free(text);
   return rc;
 }

@@ -26,6 +26,11 @@ typedef struct scenario_output {
   double resolution_s; /* time-series interval */
 } scenario_output;
 
+/* Service level objectives the report measures recovery against (`slo:`). */
+typedef struct scenario_slo {
+  double latency_p99_s; /* p99 latency per interval at most this; 0 = none */
+} scenario_slo;
+
 typedef struct scenario {
   char *name;
   uint64_t seed;
@@ -37,6 +42,8 @@ typedef struct scenario {
   size_t n_platforms;
   char *source;        /* the file name or "<demo>" */
   cfg_ctx *ctx;        /* keeps which values were defaulted */
+  cfg_list faults;     /* fault_cfg items (models/faults.h), in scenario order */
+  scenario_slo slo;
 } scenario;
 
 /* One `--set key.path=value` override. */
@@ -44,8 +51,14 @@ typedef struct scenario_override {
   const char *text; /* "key.path=value" as given */
 } scenario_override;
 
+/* The schema of `slo:` (for the report's settings). */
+extern const cfg_schema scenario_slo_schema;
+
 /* Loads a scenario from a file, or from text (name used in messages), applying
- * overrides in order. On error returns SIM_ESCENARIO (or SIM_EINPUT when the
+ * overrides in order. Relative file paths in a scenario file (traces, imports)
+ * are resolved against the file's own folder; in text, against the working
+ * directory, except for the built-in demo (name "<demo>"), whose paths are
+ * resolved against the data folder the binary was built for. On error returns SIM_ESCENARIO (or SIM_EINPUT when the
  * file cannot be read) with err set; *out is NULL. */
 int scenario_load_file(const char *path, const scenario_override *ov, size_t n_ov,
                        scenario **out, sim_error *err);

@@ -138,6 +138,25 @@ static void test_no_completions(void) {
   CHECK_INT(run("report none -q"), 0, "and can be regenerated");
 }
 
+/* Paths in a scenario file are relative to the file's folder, not the cwd. */
+static void test_relative_paths(void) {
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "mkdir -p '%s/sub' && printf 'time\\n0\\n1\\n2.5\\n' > '%s/sub/t.csv'",
+           tmp, tmp);
+  system(cmd);
+  write_file(path("sub/rel.yaml"),
+             "name: rel\n"
+             "workload:\n"
+             "  trace: {path: t.csv, format: csv}\n"
+             "  request: {duration: {dist: constant, value: 10ms}}\n"
+             "platforms:\n"
+             "  - {name: f1, kind: fixed, instances: 1}\n");
+  CHECK_INT(run("run sub/rel.yaml -q -o rel"), 0, "a trace path relative to the scenario's folder");
+  char summary[4096];
+  slurp(path("rel/summary.json"), summary, sizeof summary);
+  CHECK_CONTAINS(summary, "\"requests\": 3,", "all three requests of the trace replayed");
+}
+
 static void test_demo(void) {
   CHECK_INT(run("run -o demo"), 0, "the built-in demo runs");
   CHECK_CONTAINS(out_text, "outputs: demo/", "demo prints its output folder");
@@ -158,6 +177,7 @@ int main(void) {
   test_bad_inputs();
   test_run_and_determinism();
   test_no_completions();
+  test_relative_paths();
   test_demo();
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);

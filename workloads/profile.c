@@ -82,7 +82,7 @@ static const cfg_field profile_fields[] = {
     DUR("peak_at", peak_at_s,
         "sine, diurnal: the time of a peak (default 0; t = 0 is midnight for diurnal)"),
     {.key = "path",
-     .type = CFG_STRING,
+     .type = CFG_PATH,
      .offset = offsetof(wl_profile_cfg, path),
      .doc = "piecewise: CSV with header `time,rate` (seconds, /s), interpolated monotonically "
             "(Steffen); held constant beyond its ends"},

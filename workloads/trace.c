@@ -30,11 +30,14 @@ static const char *const origin_error_names[] = {"replay", "drop", NULL};
 #define ENUM(k, member, def_, names, doc_)                                       \
   {.key = k, .type = CFG_ENUM, .offset = offsetof(wl_trace_cfg, member), .def = def_, \
    .choices = names, .doc = doc_}
+/* A file path: relative ones are resolved against the scenario's folder. */
+#define PATHF(k, member, doc_) \
+  {.key = k, .type = CFG_PATH, .offset = offsetof(wl_trace_cfg, member), .doc = doc_}
 
 static const cfg_field trace_fields[] = {
     /* path and format are required when `trace` is given; trace_check demands
      * them (a CFG_REQUIRED key would make the whole section required). */
-    {.key = "path", .type = CFG_STRING, .offset = offsetof(wl_trace_cfg, path),
+    {.key = "path", .type = CFG_PATH, .offset = offsetof(wl_trace_cfg, path),
      .doc = "(required) the trace file (plain or gzip), or a glob of several merged in time "
             "order"},
     {.key = "format", .type = CFG_ENUM, .offset = offsetof(wl_trace_cfg, format),
@@ -75,9 +78,9 @@ static const cfg_field trace_fields[] = {
      .doc = "counts/count_series: the interval one count covers (required for them: 1s, 1m)"},
     STR("series_start", series_start, "0",
         "count_series: the time of the first interval (epoch seconds or ISO 8601)"),
-    STR("durations", durations, NULL,
+    PATHF("durations", durations,
         "azure2019: the function_durations_percentiles file (none: request.duration)"),
-    STR("memory", memory, NULL, "azure2019: the app_memory_percentiles file (size = its MB)"),
+    PATHF("memory", memory, "azure2019: the app_memory_percentiles file (size = its MB)"),
     ENUM("origin_errors", origin_errors, "replay", origin_error_names,
          "alb: requests the original system failed (-1 processing times): replay or drop; "
          "counted either way"),
