@@ -1,6 +1,6 @@
 /* dist.c — service-time distributions (see dist.h): the `{dist: ..., ...}`
  * schema, the check that each distribution gets exactly its own parameters,
- * and the draws (GSL's gsl_ran_exponential, _lognormal, _gamma, _weibull and
+ * and the draws (wl_exponential, GSL's gsl_ran_lognormal, _gamma, _weibull and
  * _pareto; inversion of the percentile table for empirical). */
 #include "workloads/dist.h"
 
@@ -187,7 +187,7 @@ static int check_dist(cfg_ctx *ctx, struct fy_node *node, const char *path, void
 double wl_dist_draw(const wl_dist *d, gsl_rng *rng) {
   switch (d->kind) {
     case WL_DIST_CONSTANT: return d->value;
-    case WL_DIST_EXPONENTIAL: return gsl_ran_exponential(rng, d->mean);
+    case WL_DIST_EXPONENTIAL: return wl_exponential(rng, d->mean);
     case WL_DIST_LOGNORMAL: return gsl_ran_lognormal(rng, d->mu, d->sigma);
     case WL_DIST_GAMMA: return gsl_ran_gamma(rng, d->shape, d->scale);
     /* GSL's Weibull density is (b/a)(x/a)^(b-1) exp(-(x/a)^b): a = scale, b = shape. */

@@ -10,6 +10,7 @@
 #define WL_DIST_H
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -59,6 +60,14 @@ bool wl_dist_set_points(wl_dist *d, const wl_dist_point *points, size_t n, char 
 double wl_dist_quantile(const wl_dist *d, double q);
 
 extern const cfg_schema wl_dist_schema;
+
+/* An exponential variate of the given mean: -mean * ln(U), U uniform on (0,1).
+ * GSL's gsl_ran_exponential computes -mean * log1p(-U), the same law (1 - U
+ * and U are equally distributed) but a log1p costs three times a log, and
+ * arrivals and service times draw one per request. */
+static inline double wl_exponential(gsl_rng *rng, double mean) {
+  return -mean * log(gsl_rng_uniform_pos(rng));
+}
 
 /* Draws one value in seconds (>= 0). */
 double wl_dist_draw(const wl_dist *d, gsl_rng *rng);

@@ -1,5 +1,6 @@
 /* interval.c — arrivals within an interval from its count (see interval.h). */
 #include "workloads/interval.h"
+#include "workloads/dist.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -14,7 +15,7 @@ bool wl_interval_next(wl_interval *iv, gsl_rng *rng, double *t_s) {
   switch (iv->mode) {
     case WL_SPREAD_POISSON:
       if (iv->n == 0) return false;
-      iv->x += gsl_ran_exponential(rng, iv->len_s / (double)iv->n);
+      iv->x += wl_exponential(rng, iv->len_s / (double)iv->n);
       if (iv->x >= iv->t0_s + iv->len_s) return false;
       *t_s = iv->x;
       return true;

@@ -1,5 +1,6 @@
 /* mmpp.c — the 2-state MMPP generator (see mmpp.h). */
 #include "workloads/mmpp.h"
+#include "workloads/dist.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -39,7 +40,7 @@ typedef struct mmpp_source {
 
 static void enter(mmpp_source *m, int state, double at_s) {
   m->in = state;
-  m->switch_s = at_s + gsl_ran_exponential(m->arrivals_rng, m->state[state].mean_time_s);
+  m->switch_s = at_s + wl_exponential(m->arrivals_rng, m->state[state].mean_time_s);
 }
 
 static int mmpp_next(wl_source *src, wl_request *out, sim_error *err) {
@@ -47,7 +48,7 @@ static int mmpp_next(wl_source *src, wl_request *out, sim_error *err) {
   for (;;) {
     if (m->t_s >= m->horizon_s) return 0;
     double rate = m->state[m->in].rate_per_s;
-    double t = rate > 0 ? m->t_s + gsl_ran_exponential(m->arrivals_rng, 1 / rate) : INFINITY;
+    double t = rate > 0 ? m->t_s + wl_exponential(m->arrivals_rng, 1 / rate) : INFINITY;
     if (t < m->switch_s) {
       m->t_s = t;
       break;

@@ -10,6 +10,7 @@
 
 #include "sim/rng.h"
 #include "workloads/workload.h"
+#include "workloads/dist.h"
 
 typedef struct poisson_source {
   wl_source base; /* first: the source header */
@@ -24,7 +25,7 @@ typedef struct poisson_source {
 static int poisson_next(wl_source *src, wl_request *out, sim_error *err) {
   poisson_source *p = (poisson_source *)src;
   if (p->done) return 0;
-  p->t_s += gsl_ran_exponential(p->arrivals_rng, p->mean_gap_s);
+  p->t_s += wl_exponential(p->arrivals_rng, p->mean_gap_s);
   if (p->t_s >= p->end_s) {
     p->done = true;
     return 0;

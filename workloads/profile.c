@@ -1,6 +1,7 @@
 /* profile.c — rate profiles (schema, rate, exact integral, bound) and the
  * non-homogeneous Poisson generator that thins against them (see profile.h). */
 #include "workloads/profile.h"
+#include "workloads/dist.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_interp.h>
@@ -503,7 +504,7 @@ static int nhpp_next(wl_source *src, wl_request *out, sim_error *err) {
       next_block(s);
       continue;
     }
-    double t = s->t_s + gsl_ran_exponential(s->arrivals_rng, 1 / s->bound);
+    double t = s->t_s + wl_exponential(s->arrivals_rng, 1 / s->bound);
     if (t >= s->block_end_s) {
       /* Memoryless: restarting at the block end with the next bound is exact. */
       next_block(s);
