@@ -231,6 +231,14 @@ int cfg_parse_node(cfg_ctx *ctx, struct fy_document *fyd, const char *text,
     *out = NULL;
     return sim_errorf(&ctx->err, SIM_ESCENARIO, "%s: invalid UTF-8", what);
   }
+  /* A '%' at a line's start is a YAML directive, which no value can hold, and
+   * libfyaml 0.7.12 leaks the nodes it built before it (found by fuzzing:
+   * tests/fuzz/regressions/scenario/override-value-then-directive-leaks). */
+  if (text[0] == '%' || strstr(text, "\n%")) {
+    *out = NULL;
+    return sim_errorf(&ctx->err, SIM_ESCENARIO,
+                      "%s: a YAML directive ('%%' starting a line) is not a value", what);
+  }
   if (len == 0) {
     *out = fy_node_create_scalar_copy(fyd, "", 0);
     SIM_ASSERT(*out);

@@ -601,6 +601,8 @@ int sweep_read_variants(const char *path, sweep_design **out, sim_error *err) {
   if (r.rc == SIM_OK && r.next_replication != r.d->replications)
     bad_row(&r, "the last variant does not have every replication");
   if (r.rc == SIM_OK) r.rc = check_ids(path, r.d, text, len, err);
+  /* A malformed file can end inside a row: its fields never reached on_row. */
+  for (size_t i = 0; i < r.n_fields; i++) free(r.fields[i]);
   free(r.fields);
   free(r.last_variant);
   free(text);
