@@ -12,7 +12,14 @@
  *
  * Maxima are taken over values held for a positive time: a model that moves an
  * instance from STARTING to READY in two calls at the same instant (in either
- * order) must not create a momentary peak that never existed. */
+ * order) must not create a momentary peak that never existed.
+ *
+ * A row's cold_share is its cold_wait_s over the summed latency of the
+ * requests that completed in it (the interval's sketch keeps that sum
+ * exactly). Models count a cold wait when the request reaches its instance
+ * and a latency when it completes, so the two can fall in different rows for
+ * a request that straddles a boundary; over many requests, or the whole run,
+ * the ratio is the share of latency spent waiting for starting instances. */
 #include "output/recorder.h"
 
 #include <csv.h>
@@ -114,7 +121,7 @@ static void put_num(FILE *fp, const char *fmt, double v) {
   fprintf(fp, fmt, v);
 }
 
-#define FMT_COUNT "%.15g" /* counts are integers: print them whole */
+#define FMT_COUNT "%.15g" /* counts are integers: print them whole; also sums of seconds */
 #define FMT_MONEY "%.10g" /* cumulative cost needs cents on large sums */
 #define FMT_REAL "%.6g"   /* means, ratios, latencies */
 
@@ -124,18 +131,20 @@ static void put_text(FILE *fp, const char *s) {
 
 static const char timeseries_header[] =
     "t_s,arrivals,completions,errors_429,errors_500,errors_502,errors_503,errors_504,"
-    "waited,cold_requests,instance_starts,instance_stops,in_flight,queued,provisioning,"
+    "waited,cold_requests,cold_wait_s,cold_share,instance_starts,instance_stops,in_flight,"
+    "queued,provisioning,"
     "starting,ready,draining,desired,instances,cpu_utilization,mem_utilization,"
     "latency_p50_s,latency_p95_s,latency_p99_s,cost_usd,cost_cum_usd\n";
 
 static const char decisions_header[] =
     "t_s,source,event,metric,value,old_desired,new_desired,status,reason\n";
 
+/* The counter columns, in header order; cold_share sits after cold_wait_s. */
 static const out_counter row_counters[] = {
-    OUT_ARRIVALS,   OUT_COMPLETIONS, OUT_ERR_429,       OUT_ERR_500,
-    OUT_ERR_502,    OUT_ERR_503,     OUT_ERR_504,       OUT_WAITED,
-    OUT_COLD_REQUESTS, OUT_INSTANCE_STARTS, OUT_INSTANCE_STOPS,
+    OUT_ARRIVALS, OUT_COMPLETIONS, OUT_ERR_429,       OUT_ERR_500,     OUT_ERR_502,
+    OUT_ERR_503,  OUT_ERR_504,     OUT_WAITED,        OUT_COLD_REQUESTS, OUT_COLD_WAIT_S,
 };
+static const out_counter row_counters_after_share[] = {OUT_INSTANCE_STARTS, OUT_INSTANCE_STOPS};
 
 static const out_gauge row_gauges[] = {
     OUT_IN_FLIGHT, OUT_QUEUED, OUT_PROVISIONING, OUT_STARTING,
@@ -162,6 +171,13 @@ static void write_row(out_recorder *rec, double end_s) {
   for (size_t i = 0; i < sizeof row_counters / sizeof row_counters[0]; i++) {
     fputc(',', fp);
     put_num(fp, FMT_COUNT, rec->count[row_counters[i]]);
+  }
+  fputc(',', fp);
+  put_num(fp, FMT_REAL, ratio_or_nan(rec->count[OUT_COLD_WAIT_S], out_sketch_sum(rec->lat)));
+  for (size_t i = 0; i < sizeof row_counters_after_share / sizeof row_counters_after_share[0];
+       i++) {
+    fputc(',', fp);
+    put_num(fp, FMT_COUNT, rec->count[row_counters_after_share[i]]);
   }
   double inst = 0;
   for (size_t i = 0; i < sizeof instance_gauges / sizeof instance_gauges[0]; i++)

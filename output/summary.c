@@ -45,6 +45,7 @@ typedef enum field_id {
   F_STARTS,
   F_COLD_REQUESTS,
   F_COLD_WAIT,
+  F_COLD_SHARE,
   F_INST_MEAN,
   F_INST_MAX,
   F_INST_SECONDS,
@@ -82,6 +83,7 @@ static const struct {
     [F_STARTS] = {"instance_starts", FMT_COUNT},
     [F_COLD_REQUESTS] = {"cold_requests", FMT_COUNT},
     [F_COLD_WAIT] = {"cold_wait_s", FMT_REAL},
+    [F_COLD_SHARE] = {"cold_share", FMT_REAL},
     [F_INST_MEAN] = {"instances_mean", FMT_REAL},
     [F_INST_MAX] = {"instances_max", FMT_REAL},
     [F_INST_SECONDS] = {"instance_seconds", FMT_REAL},
@@ -125,6 +127,7 @@ static void field_values(const out_platform_result *r, double v[F_COUNT]) {
   v[F_STARTS] = c[OUT_INSTANCE_STARTS];
   v[F_COLD_REQUESTS] = c[OUT_COLD_REQUESTS];
   v[F_COLD_WAIT] = c[OUT_COLD_WAIT_S];
+  v[F_COLD_SHARE] = lat ? ratio(c[OUT_COLD_WAIT_S], out_sketch_sum(lat)) : NAN;
   v[F_INST_MEAN] = t->instances_mean;
   v[F_INST_MAX] = t->instances_max;
   v[F_INST_SECONDS] = t->instance_seconds;

@@ -14,8 +14,10 @@
  *   errors_total, error_rate (errors_total / requests), unfinished, waited,
  *   queue_wait_mean_s (queued seconds / requests that waited),
  *   latency_mean_s, latency_p50_s, _p90_s, _p95_s, _p99_s, _p999_s, _max_s,
- *   instance_starts, cold_requests, cold_wait_s (total), instances_mean,
- *   instances_max, instance_seconds, cpu_utilization_mean (busy vCPU-seconds /
+ *   instance_starts, cold_requests, cold_wait_s (total), cold_share (cold_wait_s
+ *   / the summed latency of the completed requests: the share of latency spent
+ *   waiting for starting instances), instances_mean, instances_max,
+ *   instance_seconds, cpu_utilization_mean (busy vCPU-seconds /
  *   allotted vCPU-seconds), cost_usd, cost_per_million_usd (per million
  *   requests that arrived: the workload is the same for every platform, so this
  *   compares them directly), decisions.

@@ -49,6 +49,8 @@ static void test_defaults(void) {
   CHECK_ABS(c->instance.sigterm_grace_s, 10, 0, "SIGTERM grace 10 s (§A.4)");
   CHECK(c->instance.startup_boost, "startup boost on by default (§A.4)");
   CHECK_ABS(c->scaling.idle_retention_s, 900, 0, "idle retention 15 min (§A.2)");
+  CHECK_INT(c->scaling.scale_in, CRUN_SCALE_IN_DRAIN_EXCESS,
+            "scale-in drains the instances beyond the need by default (§A.7 [derived])");
   CHECK_INT(c->scaling.max_instances, 100, "max instances 100 (§A.1)");
   CHECK_ABS(c->scaling.concurrency_target_pct, 60, 0, "concurrency target 60%% (§A.1)");
   CHECK_ABS(c->scaling.cpu_target_pct, 60, 0, "CPU target 60%% (§A.1)");
@@ -87,6 +89,13 @@ static void test_rules(void) {
   sc = load("    scaling: {cpu_target: 0}\n");
   CHECK(sc && cfg_of(sc)->scaling.cpu_target_pct == 0, "cpu_target 0 turns the driver off");
   scenario_free(sc);
+  sc = load("    scaling: {scale_in: idle_only}\n");
+  CHECK(sc && cfg_of(sc)->scaling.scale_in == CRUN_SCALE_IN_IDLE_ONLY,
+        "scale_in: idle_only keeps the previous rule");
+  scenario_free(sc);
+  sc = load("    scaling: {scale_in: drain}\n");
+  CHECK(!sc && status == SIM_ESCENARIO, "an unknown scale_in is rejected");
+  CHECK_CONTAINS(message, "drain_excess", "naming the choices");
   sc = load("    scaling: {autoscaler: kpa, routing: fill_busiest}\n");
   CHECK(!sc, "kpa with fill_busiest routing is rejected");
   sc = load("    scaling: {min_instances: 5, max_instances: 2}\n");

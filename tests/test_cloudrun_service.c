@@ -7,7 +7,9 @@
  *   - scale to zero and the first request's cold start, startup CPU boost;
  *   - billing of a hand-worked history (100 ms rounding, request fee);
  *   - the Cloud Run autoscaler's decisions, and the KPA's scale from and to
- *     zero, in decisions.csv and the instance counts. */
+ *     zero, in decisions.csv and the instance counts;
+ *   - scale-in after a surge (scale_in: drain_excess against idle_only), and
+ *     overflow to excess instances only when the needed ones are full. */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -444,6 +446,127 @@ static void test_autoscaler_decisions(void) {
   free(reqs);
 }
 
+/* --- scale-in after a surge ------------------------------------------------------------------- */
+
+/* Evenly spaced requests of d s off the CPU: `high` req/s until the step at
+ * T, then `low` req/s until `end`. */
+static wl_request *step_load(double high, double low, double step_s, double end_s, double d,
+                             size_t *n) {
+  size_t n_high = (size_t)(high * step_s), n_low = (size_t)(low * (end_s - step_s));
+  wl_request *reqs = calloc(n_high + n_low, sizeof *reqs);
+  for (size_t i = 0; i < n_high; i++) reqs[i] = (wl_request){.arrival_s = i / high, .wait_s = d};
+  for (size_t j = 0; j < n_low; j++)
+    reqs[n_high + j] = (wl_request){.arrival_s = step_s + j / low, .wait_s = d};
+  *n = n_high + n_low;
+  return reqs;
+}
+
+/* A step from 400 to 20 req/s of 1 s (off the CPU, so only the concurrency
+ * driver counts) at T = 1200 s: ceil(400 / (80 x 60%)) = 9 instances desired
+ * before the step, ceil(20 / 48) = 1 after. The on-demand starts of the first
+ * seconds overshoot the 9; under drain_excess the extra ones are excess from
+ * the first evaluations on and are gone by T > R + a minute. The bound after
+ * the step, derived: once the in-flight count has
+ * dropped (by T + d) the one-minute average only falls, so the desired count
+ * reaches its final value at an evaluation t_f <= T + d + W + P (the first
+ * evaluation whose window lies after T + d). Under drain_excess an instance
+ * demoted at an evaluation t_e gets no new request (20 in flight never fill
+ * the needed instance, so nothing overflows), finishes those it holds by
+ * t_e + d, and is stopped idle_retention R after that: every excess
+ * instance is gone by t_f + d + R, and the last one demoted (at t_f, still
+ * holding requests then) not before t_f + R. Under idle_only the least-loaded
+ * router spreads the 20 requests in flight over all 9, none goes idle, and
+ * all instances stay. */
+static void test_scale_in_after_surge(int scale_in) {
+  const double high = 400, low = 20, d = 1, step_s = 1200;
+  const double W = 60, P = 5, R = 900, end_s = step_s + d + W + P + R + d + 100;
+  const double per_instance = 80 * 0.6;
+  size_t n;
+  wl_request *reqs = step_load(high, low, step_s, end_s, d, &n);
+  crun_cfg c = base_cfg();
+  c.scaling.scale_in = scale_in;
+  set_startup(&c, 0.3, 1);
+  SIM_ASSERT(c.scaling.idle_retention_s == R && c.scaling.metrics_window_s == W &&
+             c.scaling.eval_period_s == P);
+  const char *mode = crun_scale_in_names[scale_in];
+  run r;
+  run_open(&r, &c, reqs, n);
+  run_until(&r, step_s);
+  double before = ceil(high * d / per_instance), after = ceil(low * d / per_instance);
+  CHECK_ABS(gauge(&r, OUT_DESIRED), before, 0, "%s: desired %g before the step", mode, before);
+  double peak = instances(&r);
+  if (scale_in == CRUN_SCALE_IN_DRAIN_EXCESS)
+    CHECK_ABS(peak, before, 0, "%s: %g instances before the step", mode, before);
+  else
+    CHECK(peak > before, "%s: the on-demand overshoot (%g) kept before the step", mode, peak);
+  /* The last evaluation that changed the desired count. */
+  double t_f = step_s, last = gauge(&r, OUT_DESIRED);
+  for (double t = step_s + P; t <= step_s + d + W + 2 * P; t += P) {
+    run_until(&r, t);
+    if (gauge(&r, OUT_DESIRED) != last) t_f = t;
+    last = gauge(&r, OUT_DESIRED);
+  }
+  CHECK_ABS(last, after, 0, "%s: desired %g after the step", mode, after);
+  CHECK(t_f > step_s && t_f <= step_s + d + W + P,
+        "%s: desired settled at %g s, within T + d + W + P", mode, t_f);
+  if (scale_in == CRUN_SCALE_IN_DRAIN_EXCESS) {
+    run_until(&r, t_f + R - 1e-6);
+    CHECK(instances(&r) > after, "%s: the last demoted instance is kept until t_f + R", mode);
+    run_until(&r, t_f + d + R);
+    CHECK_ABS(instances(&r), after, 0, "%s: back to %g instance by t_f + d + R", mode, after);
+  }
+  run_until(&r, end_s);
+  double final = instances(&r);
+  CHECK_ABS(final, scale_in == CRUN_SCALE_IN_DRAIN_EXCESS ? after : peak, 0,
+            "%s: instances at the end", mode);
+  run_close(&r);
+  CHECK_INT((long)r.totals.counters[OUT_COMPLETIONS], (long)n - (long)r.totals.unfinished,
+            "%s: every request served", mode);
+  CHECK_INT((long)r.totals.counters[OUT_INSTANCE_STOPS],
+            (long)(r.totals.counters[OUT_INSTANCE_STARTS] - final),
+            "%s: instance stops", mode);
+  run_free(&r);
+  free(reqs);
+}
+
+/* Needed instance A (min_instances 1, no metrics-based scaling, concurrency
+ * 2), idle retention 200 s, startup 1 s. r1, r2 fill A at 0 for 100 s; r3 at
+ * 1 pends and starts B on demand (ready at 2, done at 3); r4 at 10 finds A
+ * full and overflows to B at once (no pending, no start). At 101 r5 (50 s)
+ * goes to A (both empty: the needed one, and the lowest id); r6 at 102 goes
+ * to A under drain_excess (A has room) but to B under idle_only (least
+ * loaded). So B, idle since 11, stops at 211 under drain_excess, and at
+ * 103 + 200 = 303 under idle_only. */
+static void test_overflow_to_excess(int scale_in) {
+  crun_cfg c = base_cfg();
+  c.scaling.scale_in = scale_in;
+  c.scaling.min_instances = 1;
+  c.scaling.concurrency_target_pct = 0;
+  c.scaling.cpu_target_pct = 0;
+  c.scaling.idle_retention_s = 200;
+  c.instance.max_concurrency = 2;
+  set_startup(&c, 0, 1);
+  wl_request reqs[] = {{.arrival_s = 0, .wait_s = 100}, {.arrival_s = 0, .wait_s = 100},
+                       {.arrival_s = 1, .wait_s = 1},   {.arrival_s = 10, .wait_s = 1},
+                       {.arrival_s = 101, .wait_s = 50}, {.arrival_s = 102, .wait_s = 1}};
+  const char *mode = crun_scale_in_names[scale_in];
+  double stop_s = scale_in == CRUN_SCALE_IN_DRAIN_EXCESS ? 211 : 303;
+  run r;
+  run_open(&r, &c, reqs, 6);
+  run_until(&r, 10);
+  CHECK_ABS(gauge(&r, OUT_QUEUED), 0, 0, "%s: the request at 10 s overflowed to B at once", mode);
+  run_until(&r, stop_s - 1e-6);
+  CHECK_ABS(instances(&r), 2, 0, "%s: B kept until %g s", mode, stop_s);
+  run_until(&r, stop_s);
+  CHECK_ABS(instances(&r), 1, 0, "%s: B stopped at %g s", mode, stop_s);
+  run_until(&r, 400);
+  run_close(&r);
+  CHECK_INT((int)r.totals.counters[OUT_INSTANCE_STARTS], 1, "%s: B is the only start", mode);
+  CHECK_INT((int)r.totals.counters[OUT_COLD_REQUESTS], 1, "%s: only r3 waited cold", mode);
+  CHECK_INT((int)r.totals.counters[OUT_COMPLETIONS], 6, "%s: all six served", mode);
+  run_free(&r);
+}
+
 /* --- the KPA ------------------------------------------------------------------------------------- */
 
 static void test_kpa_zero(void) {
@@ -517,6 +640,10 @@ int main(void) {
   test_billing();
   test_idle_min_billing();
   test_autoscaler_decisions();
+  test_scale_in_after_surge(CRUN_SCALE_IN_DRAIN_EXCESS);
+  test_scale_in_after_surge(CRUN_SCALE_IN_IDLE_ONLY);
+  test_overflow_to_excess(CRUN_SCALE_IN_DRAIN_EXCESS);
+  test_overflow_to_excess(CRUN_SCALE_IN_IDLE_ONLY);
   test_kpa_zero();
   test_kpa_burst_from_zero();
   return check_done();

@@ -97,7 +97,8 @@ static void path_of(char *buf, size_t len, const char *dir, const char *name) {
  *   cpu_alloc:   2@0; cpu_busy +0.5@5 +0.5@15 → busy 2.5 | 7.5 | 7, alloc 20 | 20 | 14
  *   counters:    arrivals @1 @4 @15; completions @10 (boundary) and 2 @25;
  *                errors 503, 429 and 418 (→500) @21; cost 0.001@9.999 0.002@10
- *                0.004@26
+ *                0.004@26; cold waits 6.5 s @8 (nothing completes in row 1:
+ *                cold_share empty), 0.75 s @25 → cold_share 0 | 0 | 0.75 / 3
  *   latencies:   9 @10; 0.5, 1, 1.5 @25 */
 static void feed(out_recorder *rec) {
   out_gauge_set(rec, 0, OUT_DESIRED, 2);
@@ -115,6 +116,8 @@ static void feed(out_recorder *rec) {
   out_gauge_add(rec, 5, OUT_CPU_BUSY, 0.5);
   out_gauge_add(rec, 8, OUT_READY, 2);
   out_gauge_add(rec, 8, OUT_STARTING, -2);
+  out_count(rec, 8, OUT_COLD_REQUESTS, 2);
+  out_count(rec, 8, OUT_COLD_WAIT_S, 6.5);
   out_count(rec, 9.999, OUT_COST_USD, 0.001);
   out_gauge_add(rec, 10, OUT_IN_FLIGHT, -1);
   out_count(rec, 10, OUT_COMPLETIONS, 1);
@@ -137,6 +140,8 @@ static void feed(out_recorder *rec) {
   out_latency(rec, 25, 0.5);
   out_latency(rec, 25, 1.0);
   out_latency(rec, 25, 1.5);
+  out_count(rec, 25, OUT_COLD_REQUESTS, 1);
+  out_count(rec, 25, OUT_COLD_WAIT_S, 0.75);
   out_count(rec, 26, OUT_COST_USD, 0.004);
 }
 
@@ -146,11 +151,15 @@ static void check_timeseries(const char *dir) {
   table t;
   CHECK_INT(read_table(path, &t), 0, "timeseries: parses as strict CSV");
   CHECK_INT(t.n_rows, 4, "timeseries: header and three rows");
-  CHECK_INT(t.n_fields[0], 27, "timeseries: 27 columns");
+  CHECK_INT(t.n_fields[0], 29, "timeseries: 29 columns");
   CHECK_STR(text(&t, 0, 0), "t_s", "timeseries: first column");
-  CHECK_STR(text(&t, 0, 26), "cost_cum_usd", "timeseries: last column");
+  CHECK_STR(text(&t, 0, 28), "cost_cum_usd", "timeseries: last column");
+  CHECK_INT(column(&t, "cold_wait_s"), column(&t, "cold_requests") + 1,
+            "timeseries: cold_wait_s after cold_requests");
+  CHECK_INT(column(&t, "cold_share"), column(&t, "cold_wait_s") + 1,
+            "timeseries: cold_share after cold_wait_s");
   for (int r = 1; r < t.n_rows; r++)
-    CHECK_INT(t.n_fields[r], 27, "timeseries: row %d has 27 fields", r);
+    CHECK_INT(t.n_fields[r], 29, "timeseries: row %d has 29 fields", r);
   CHECK_STR(text(&t, 1, 0), "0", "row 1 starts at 0");
   CHECK_STR(text(&t, 2, 0), "10", "row 2 starts at 10");
   CHECK_STR(text(&t, 3, 0), "20", "row 3 starts at 20 (partial)");
@@ -163,6 +172,9 @@ static void check_timeseries(const char *dir) {
       {"errors_502", {0, 0, 0}},
       {"errors_503", {0, 0, 1}},
       {"errors_504", {0, 0, 0}},
+      {"cold_requests", {2, 0, 1}},
+      {"cold_wait_s", {6.5, 0, 0.75}},
+      {"cold_share", {NAN, 0, 0.75 / 3}},
       {"in_flight", {1.5, 1.5, 12.0 / 7}},
       {"provisioning", {0.6, 0, 5.0 / 7}},
       {"starting", {1.0, 0, 0}},
@@ -189,6 +201,8 @@ static void check_timeseries(const char *dir) {
           "timeseries: mem_utilization empty without memory allotted (row %d)", r);
   CHECK(text(&t, 1, column(&t, "latency_p50_s")) == NULL,
         "timeseries: latency empty when nothing completed");
+  CHECK(text(&t, 1, column(&t, "cold_share")) == NULL,
+        "timeseries: cold_share empty when nothing completed");
   free_table(&t);
 }
 
@@ -223,6 +237,7 @@ static void check_totals(const out_recorder *rec) {
   CHECK_REL(t.counters[OUT_COMPLETIONS], 3, 0, "totals: completions");
   CHECK_REL(t.counters[OUT_ERR_500], 1, 0, "totals: unknown status counts as 500");
   CHECK_REL(t.counters[OUT_COST_USD], 0.007, 1e-12, "totals: cost");
+  CHECK_REL(t.counters[OUT_COLD_WAIT_S], 7.25, 1e-12, "totals: cold wait");
   CHECK_REL(t.gauge_mean[OUT_IN_FLIGHT], 42.0 / 27, 1e-12, "totals: in_flight mean");
   CHECK_REL(t.gauge_max[OUT_IN_FLIGHT], 2, 0, "totals: in_flight max");
   CHECK_REL(t.gauge_mean[OUT_DESIRED], 69.0 / 27, 1e-12, "totals: desired mean");

@@ -83,6 +83,7 @@ static const field summary[] = {
     {"instance_starts", 6, 12},
     {"cold_requests", 0, 830},
     {"cold_wait_s", 0, 996.5},
+    {"cold_share", 0, 996.5 / (0.1234567 * 150000)}, /* cold wait / summed latency */
     {"instances_mean", 7.123, 4.4567},
     {"instances_max", 10, 6},
     {"instance_seconds", 8547.6, 5348.04},
@@ -251,7 +252,7 @@ static void check_results(const char *html) {
     }
   }
   CHECK_INT(bad, 0, "every results cell equals summary.json's value as rounded");
-  /* 29 summary fields besides duration_s, for 2 platforms. */
+  /* 30 summary fields besides duration_s, for 2 platforms. */
   CHECK_INT(cells, 2 * ((int)N_FIELDS - 1), "every summary field is in the table");
 }
 

@@ -129,6 +129,8 @@ static void check_values(struct fy_document *doc, const out_sketch *lat) {
       {"instances_max", 5},       {"instance_seconds", 9000}, {"cpu_utilization_mean", 0.3},
       {"cost_usd", 1.2345678},    {"cost_per_million_usd", 1.2345678e6 / 1010},
       {"decisions", 3},           {"latency_mean_s", 0.5005}, {"latency_max_s", 1},
+      /* cold wait over the latencies' sum, 1 + 2 + ... + 1000 ms = 500.5 s */
+      {"cold_share", 30.5 / 500.5},
   };
   char path[128];
   for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++) {
@@ -171,6 +173,8 @@ static void check_json(const char *path, const out_sketch *lat) {
   check_values(doc, lat);
   CHECK_STR(scalar(doc, "/platforms/1/latency_p50_s"), "null", "json: no latency is null");
   CHECK_STR(scalar(doc, "/platforms/1/error_rate"), "null", "json: rate of nothing is null");
+  CHECK_STR(scalar(doc, "/platforms/1/cold_share"), "null",
+            "json: no cold-start share without completed requests");
   CHECK_STR(scalar(doc, "/platforms/1/cost_usd"), "0.00002", "json: small cost as a plain decimal");
   CHECK_STR(scalar(doc, "/platforms/1/requests"), "0", "json: zero count");
   fy_document_destroy(doc);
@@ -209,7 +213,7 @@ static void check_csv(const char *csv_path, const char *json_path) {
         CHECK(0, "csv: %s is a plain decimal (got %s)", path, t.cell[r][f]);
     }
   }
-  CHECK_INT(compared, 2 * 30, "csv: 30 fields per platform compared with the JSON");
+  CHECK_INT(compared, 2 * 31, "csv: 31 fields per platform compared with the JSON");
   CHECK_INT(mismatches, 0, "csv: every field equals the JSON's");
   if (doc) fy_document_destroy(doc);
   free_table(&t);

@@ -25,11 +25,18 @@ typedef enum crun_routing {
   CRUN_ROUTE_ROUND_ROBIN,
   CRUN_ROUTE_RANDOM
 } crun_routing;
+/* Which instances take new requests while the service has more than it needs
+ * (cloudrun autoscaler only; the KPA removes pods itself, §B.7). */
+typedef enum crun_scale_in {
+  CRUN_SCALE_IN_DRAIN_EXCESS = 0, /* instances beyond max(min, desired) get overflow only */
+  CRUN_SCALE_IN_IDLE_ONLY         /* every ready instance is routed alike */
+} crun_scale_in;
 
 /* Scenario spellings, in enum order, NULL-terminated. */
 extern const char *const crun_autoscaler_names[];
 extern const char *const crun_generation_names[];
 extern const char *const crun_routing_names[];
+extern const char *const crun_scale_in_names[];
 
 /* What one execution environment changes [derived: Google publishes no
  * numbers, spec §A.4]. */
@@ -68,6 +75,7 @@ typedef struct crun_scaling_cfg {
   double idle_retention_s;       /* idle instances beyond the need stop after this */
   int autoscaler;                /* crun_autoscaler_kind */
   int routing;                   /* crun_routing */
+  int scale_in;                  /* crun_scale_in [derived] */
   double concurrency_target_pct; /* concurrency driver target; 0 = off */
   double cpu_target_pct;         /* CPU driver target; 0 = off */
   double metrics_window_s;       /* averaging window of both drivers (60 s) */

@@ -15,6 +15,7 @@ const char *const crun_autoscaler_names[] = {"cloudrun", "kpa", NULL};
 const char *const crun_generation_names[] = {"gen1", "gen2", NULL};
 const char *const crun_routing_names[] = {"least_loaded", "fill_busiest", "round_robin",
                                           "random", NULL};
+const char *const crun_scale_in_names[] = {"drain_excess", "idle_only", NULL};
 static const char *const kpa_metric_names[] = {"concurrency", "rps", NULL};
 
 #define GEN(m) offsetof(crun_gen_cfg, m)
@@ -117,6 +118,14 @@ static const cfg_field scaling_fields[] = {
      .def = "least_loaded",
      .doc = "which ready instance with room gets a request: least_loaded, fill_busiest "
             "(packing), round_robin or random (§A.7 [derived]: not documented)"},
+    {.key = "scale_in", .type = CFG_ENUM, .offset = SCALE(scale_in),
+     .choices = crun_scale_in_names, .def = "drain_excess",
+     .doc = "drain_excess: instances beyond max(min_instances, desired), the newest ones, "
+            "take requests only when every needed one is full, so they go idle and stop "
+            "after idle_retention; idle_only: every ready instance is routed alike and stops "
+            "only if the routing leaves it idle (§A.2 idle retention, §A.7 scale-in "
+            "[derived]: Google does not document how it routes to instances beyond its "
+            "recommendation); cloudrun autoscaler only (the KPA removes pods itself, §B.7)"},
     {.key = "concurrency_target", .type = CFG_PERCENT, .offset = SCALE(concurrency_target_pct),
      .def = "60%", .min = 0, .max = 95,
      .doc = "concurrency driver target, 10%-95% of max_concurrency, 0 = driver off (§A.1, "

@@ -11,7 +11,12 @@
  *     after they finish handling requests (up to 15 minutes)": an instance
  *     idle that long is stopped unless it is needed for min_instances or the
  *     desired count. Idle instances sit in a list ordered by when they went
- *     idle, with one timer for the longest idle: O(1) per request. */
+ *     idle, with one timer for the longest idle: O(1) per request;
+ *   scale-in (scaling.scale_in [derived]): under drain_excess the service
+ *     routes to the first max(min_instances, desired) ready instances first
+ *     (crun_set_needed), so those beyond the need go idle and meet the idle
+ *     retention rule; under idle_only every ready instance is routed alike. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -33,6 +38,12 @@ struct crun_scaler {
 static int floor_count(const crun_scaler *c) {
   int min = c->svc->cfg.scaling.min_instances;
   return c->desired > min ? c->desired : min;
+}
+
+/* Ready instances that take requests first (crun_set_needed). */
+static int needed_count(const crun_scaler *c) {
+  if (c->svc->cfg.scaling.scale_in == CRUN_SCALE_IN_IDLE_ONLY) return INT_MAX;
+  return floor_count(c);
 }
 
 static double expiry_s(const crun_scaler *c, const crun_pod *p) {
@@ -142,6 +153,7 @@ static void on_eval(sim_engine *eng, void *arg) {
   if (r.desired != c->desired) {
     log_decision(c, &r);
     c->desired = r.desired;
+    crun_set_needed(s, needed_count(c));
   }
   for (int alive = crun_alive(s); alive < c->desired; alive++) crun_start_pod(s);
   trim_idle(c);
@@ -163,6 +175,7 @@ crun_scaler *crun_scaler_alloc(crun_service *s) {
   double t = crun_now(s);
   c->as = crun_autoscaler_alloc(&acfg, t, crun_on_pods_integral(s), crun_cpu_seconds(s));
   c->desired = cfg->scaling.min_instances;
+  crun_set_needed(s, needed_count(c)); /* before the min instances are made */
   out_gauge_set(s->rec, t, OUT_DESIRED, c->desired);
   c->eval_timer = sim_schedule(s->eng, t + cfg->scaling.eval_period_s, on_eval, c);
   return c;

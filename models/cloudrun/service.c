@@ -7,11 +7,18 @@
  * the ready instances with room (a router whose members are exactly those, so
  * the choice is O(log n)); otherwise it pends in the service's FIFO, which a
  * freed slot or a newly ready instance drains, and fails with 429 when its
- * pending limit expires. Under the KPA the same FIFO is the activator's buffer
- * (SKS Proxy mode); in Serve mode requests go straight to a pod, whose
- * queue-proxy queues up to 10 x containerConcurrency (§B.6). Under the KPA one
- * router holds every ready pod by load (an instance sits in one router), so
- * both the activator and the ingress pick the least loaded pod.
+ * pending limit expires. With `scale_in: drain_excess` the ready instances
+ * are split into the needed ones (the first max(min, desired) to become
+ * ready) and the excess: two routers, the excess one picked from only when
+ * every needed instance is full, so excess instances drain, go idle and are
+ * stopped after the idle retention (§A.2, §A.7 scale-in [derived]).
+ *
+ * Under the KPA the same FIFO is the activator's buffer (SKS Proxy mode); in
+ * Serve mode requests go straight to a pod, whose queue-proxy queues up to
+ * 10 x containerConcurrency (§B.6). Under the KPA one router holds every ready
+ * pod by load (an instance sits in one router), so both the activator and the
+ * ingress pick the least loaded pod; the KPA removes pods itself (§B.7), so
+ * there is no needed/excess split.
  *
  * Every request has the same timeout, so the requests in arrival order are in
  * deadline order: one timer for the oldest fails it with 504 (O(1) per
@@ -125,9 +132,12 @@ static void set_member(router *r, instance *inst, bool member) {
 }
 
 /* Brings the pod's router entries, bill and idle state up to date after its
- * load or state changed. */
+ * load, state or rank changed. */
 static void pod_refresh(crun_service *s, crun_pod *p) {
-  set_member(s->route_free, p->inst, routable(p) && inst_has_slot(p->inst));
+  bool room = routable(p) && inst_has_slot(p->inst);
+  /* Out of the other router first: an instance sits in one router at most. */
+  set_member(p->needed ? s->route_excess : s->route_needed, p->inst, false);
+  set_member(p->needed ? s->route_needed : s->route_excess, p->inst, room);
   set_member(s->route_all, p->inst, routable(p));
   refresh_billing(s, p);
   if (s->scaler) {
@@ -135,6 +145,77 @@ static void pod_refresh(crun_service *s, crun_pod *p) {
     if (idle && !p->idle) crun_scaler_on_idle(s, p);
     else if (!idle && p->idle) crun_scaler_on_busy(s, p);
   }
+}
+
+/* --- scale-in: needed and excess instances ---------------------------------------
+ *
+ * The spec's scale-in rule stops an instance idle for the retention time
+ * "unless needed for min_instances or desired" (§A.7, from §A.2's idle
+ * retention). Which instances the service keeps busy when it has more than it
+ * needs is not documented [derived]: under `scale_in: drain_excess` the ready
+ * pods are ranked by when they became ready, the first needed_max of them are
+ * needed and the rest excess, which take requests only when every needed pod
+ * is full (pick_with_room). The invariant is n_needed = min(needed_max, ready
+ * pods), with rank_edge the last needed pod; a change of needed_max or of the
+ * ready pods moves the edge, O(log n) per pod that changes sides. Under
+ * `idle_only` needed_max is unbounded, so every ready pod is needed. Ready
+ * pods have no free slot while requests pend, so a pod changing sides never
+ * has pending requests to take. */
+
+static crun_pod *first_excess(const crun_service *s) {
+  return s->rank_edge ? s->rank_edge->rank_next : s->rank_head;
+}
+
+static void set_needed_flag(crun_service *s, crun_pod *p, bool needed) {
+  p->needed = needed;
+  s->n_needed += needed ? 1 : -1;
+  pod_refresh(s, p); /* moves it to its router */
+}
+
+/* Moves the edge until n_needed = min(needed_max, ready pods). */
+static void rebalance(crun_service *s) {
+  while (s->n_needed > s->needed_max) {
+    crun_pod *p = s->rank_edge;
+    s->rank_edge = p->rank_prev;
+    set_needed_flag(s, p, false);
+  }
+  crun_pod *p;
+  while (s->n_needed < s->needed_max && (p = first_excess(s))) {
+    s->rank_edge = p;
+    set_needed_flag(s, p, true);
+  }
+}
+
+void crun_set_needed(crun_service *s, int n) {
+  s->needed_max = n;
+  rebalance(s);
+}
+
+/* A pod became ready: last in the ranking, needed if there is room. */
+static void rank_add(crun_service *s, crun_pod *p) {
+  if (!s->scaler) return;
+  p->rank_next = NULL;
+  p->rank_prev = s->rank_tail;
+  if (s->rank_tail) s->rank_tail->rank_next = p;
+  else s->rank_head = p;
+  s->rank_tail = p;
+  rebalance(s);
+}
+
+/* A ready pod is leaving routing; the first excess pod takes its place. */
+static void rank_remove(crun_service *s, crun_pod *p) {
+  if (!s->scaler) return;
+  if (p->needed) {
+    p->needed = false;
+    s->n_needed--;
+    if (s->rank_edge == p) s->rank_edge = p->rank_prev;
+  }
+  if (p->rank_prev) p->rank_prev->rank_next = p->rank_next;
+  else s->rank_head = p->rank_next;
+  if (p->rank_next) p->rank_next->rank_prev = p->rank_prev;
+  else s->rank_tail = p->rank_prev;
+  p->rank_prev = p->rank_next = NULL;
+  rebalance(s);
 }
 
 /* --- requests ------------------------------------------------------------------ */
@@ -343,6 +424,7 @@ static void on_pod_ready(sim_engine *eng, void *arg) {
   s->n_ready++;
   inst_set_state(p->inst, INST_READY);
   p->ready_s = t;
+  rank_add(s, p);
   crun_pending_observe_startup(s->pending, t - p->created_s);
   crun_cost(s, crun_meter_end(s->bill, &p->meter, t)); /* starting is over */
   if (s->boost_vcpu != s->vcpu)
@@ -383,6 +465,7 @@ static void warm_pod(crun_service *s) {
   inst_set_state(p->inst, INST_READY);
   p->ready_s = crun_now(s);
   s->n_ready++;
+  rank_add(s, p);
   pod_refresh(s, p);
 }
 
@@ -434,6 +517,7 @@ void crun_stop_pod(crun_service *s, crun_pod *p) {
     s->n_terminating++;
     inst_set_state(p->inst, INST_DRAINING);
     pod_refresh(s, p);
+    rank_remove(s, p);
   }
   maybe_exit(s, p);
   if (was_ready && s->kpa) kpa_driver_on_endpoints(s);
@@ -452,11 +536,15 @@ static void arrive_direct(crun_service *s, inst_req *r) {
   admit(s, inst_user(inst), r);
 }
 
-/* A ready pod with a free slot, chosen by the routing policy; NULL if none. */
+/* A ready pod with a free slot, chosen by the routing policy, an excess one
+ * only when no needed one has room; NULL if none. */
 static crun_pod *pick_with_room(crun_service *s) {
   instance *inst;
-  if (s->route_free) inst = router_pick(s->route_free);
-  else if ((inst = router_pick(s->route_all)) && !inst_has_slot(inst)) inst = NULL;
+  if (s->route_needed) {
+    if (!(inst = router_pick(s->route_needed))) inst = router_pick(s->route_excess);
+  } else if ((inst = router_pick(s->route_all)) && !inst_has_slot(inst)) {
+    inst = NULL;
+  }
   return inst ? inst_user(inst) : NULL;
 }
 
@@ -538,7 +626,10 @@ static void *crun_create(const void *cfg_v, const platform_ctx *ctx, sim_error *
   }
   s->pool = inst_req_pool_alloc();
   if (kpa) s->route_all = router_alloc(ROUTER_LEAST_OUTSTANDING, NULL);
-  else s->route_free = router_alloc(policy_of(cfg->scaling.routing), s->route_rng);
+  else {
+    s->route_needed = router_alloc(policy_of(cfg->scaling.routing), s->route_rng);
+    s->route_excess = router_alloc(policy_of(cfg->scaling.routing), s->route_rng);
+  }
   /* Before any startup is observed, the pending limit uses the mean of the
    * configured startup. */
   double prior_s = startup_s(s, wl_dist_mean(&cfg->instance.startup.init));
@@ -577,7 +668,8 @@ static void crun_destroy(void *state) {
   if (!s) return;
   crun_scaler_free(s->scaler);
   kpa_driver_free(s->kpa);
-  router_free(s->route_free); /* before the instances: routers clear their slots */
+  router_free(s->route_needed); /* before the instances: routers clear their slots */
+  router_free(s->route_excess);
   router_free(s->route_all);
   for (int i = 0; i < s->n_pods; i++) {
     inst_free(s->pods[i]->inst);

@@ -44,6 +44,8 @@ typedef struct crun_pod {
   bool idle;              /* in the Cloud Run idle list */
   double idle_since_s;
   struct crun_pod *idle_prev, *idle_next;
+  bool needed;            /* Cloud Run: among the first max(min, desired) ready pods */
+  struct crun_pod *rank_prev, *rank_next; /* Cloud Run: ready pods in ready order */
   sim_handle ready_timer, boost_timer, exit_timer;
   crun_meter meter;
   kpa_reporter qp;        /* the queue-proxy's stats (KPA) */
@@ -60,8 +62,12 @@ typedef struct crun_service {
   crun_pod **pods; /* every pod not yet stopped */
   int n_pods, cap_pods;
   int n_starting, n_ready, n_terminating; /* ready: serving, not terminating */
-  router *route_free; /* Cloud Run: ready pods with a free slot */
-  router *route_all;  /* KPA: every ready pod, least loaded first */
+  router *route_needed; /* Cloud Run: needed ready pods with a free slot */
+  router *route_excess; /* Cloud Run: the other ready pods with a free slot */
+  router *route_all;    /* KPA: every ready pod, least loaded first */
+  crun_pod *rank_head, *rank_tail; /* Cloud Run: ready pods, in the order they became ready */
+  crun_pod *rank_edge;             /* the last needed one (NULL: none) */
+  int n_needed, needed_max;        /* needed pods; how many may be */
   crun_pending *pending;
   inst_req *age_head, *age_tail; /* requests in arrival order (timeouts) */
   sim_handle timeout_timer;
@@ -91,6 +97,11 @@ int crun_alive(const crun_service *s);
 crun_pod *crun_start_pod(crun_service *s);
 /* Sends SIGTERM: the pod leaves routing, drains its requests, then exits. */
 void crun_stop_pod(crun_service *s, crun_pod *p);
+/* Cloud Run scale-in: the first n ready pods (in the order they became
+ * ready) are needed and take requests first; the others only when every
+ * needed one is full (scaling.scale_in, see service.c). O(log n) per pod that
+ * changes sides. */
+void crun_set_needed(crun_service *s, int n);
 /* Cumulative integral of requests on pods (request-seconds) and CPU-seconds
  * consumed, up to now. */
 double crun_on_pods_integral(crun_service *s);
