@@ -968,7 +968,8 @@ static void markers(canvas *cv) {
   set_rgb(cv, 0xb0, 0xb0, 0xb0);
   pl_flinewidth_r(cv->pl, 0.8);
   pl_flinedash_r(cv->pl, 2, dots, 0);
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < n; i++) { /* guide lines for scaling markers only */
+    if (m[i]->kind == OUT_MARK_EVENT) continue;
     double x = map_x(cv, m[i]->x);
     pl_fline_r(cv->pl, x, cv->y0, x, cv->y1);
   }

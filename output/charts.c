@@ -157,8 +157,10 @@ static out_chart_spec time_spec(const char *title, const char *y_label, const ts
   return s;
 }
 
-/* Decisions that changed the desired count are ▲/▽ with the change; the rest
- * (alarms, evaluations) are plain ticks. */
+/* Decisions that changed the desired count are ▲/▽ with the change; alarm
+ * state changes and faults are plain ticks. Invocations that changed nothing
+ * (a policy re-fired at its bound, an evaluation that kept the count) are in
+ * decisions.csv but not drawn: there are one or more a minute. */
 static void decision_markers(out_chart *c, const out_run_platform *p) {
   char label[32];
   for (size_t i = 0; i < p->n_decisions; i++) {
@@ -167,7 +169,7 @@ static void decision_markers(out_chart *c, const out_run_platform *p) {
     if (!isnan(delta) && delta != 0) {
       snprintf(label, sizeof label, "%+g", delta);
       out_chart_marker(c, d->t_s, delta > 0 ? OUT_MARK_UP : OUT_MARK_DOWN, label);
-    } else {
+    } else if (!strcmp(d->event, "alarm") || !strncmp(d->event, "fault", 5)) {
       out_chart_marker(c, d->t_s, OUT_MARK_EVENT, NULL);
     }
   }
@@ -186,7 +188,7 @@ static int chart_requests(const out_run *run, int pi, ts_view *v, unsigned forma
   s.y2.label = "instances";
   s.up_label = "scale out";
   s.down_label = "scale in";
-  s.event_label = "other decision";
+  s.event_label = "alarm or fault";
   out_chart *c = out_chart_alloc(&s);
   add_line(c, "arrivals/s", OUT_AREA, 0, 0, v->mid, per_second(v, "arrivals"), v->n);
   add_line(c, "desired", OUT_STEP, 1, 1, v->start, col(v, "desired"), v->n);
