@@ -53,6 +53,8 @@ typedef enum field_id {
   F_COST,
   F_COST_PER_MILLION,
   F_DECISIONS,
+  F_SKIPPED,
+  F_ORIGIN_ERRORS,
   F_COUNT
 } field_id;
 
@@ -91,6 +93,8 @@ static const struct {
     [F_COST] = {"cost_usd", FMT_REAL},
     [F_COST_PER_MILLION] = {"cost_per_million_usd", FMT_REAL},
     [F_DECISIONS] = {"decisions", FMT_COUNT},
+    [F_SKIPPED] = {"records_skipped", FMT_COUNT},
+    [F_ORIGIN_ERRORS] = {"origin_errors", FMT_COUNT},
 };
 
 static double ratio(double num, double den) { return den > 0 ? num / den : NAN; }
@@ -128,6 +132,8 @@ static void field_values(const out_platform_result *r, double v[F_COUNT]) {
   v[F_COLD_REQUESTS] = c[OUT_COLD_REQUESTS];
   v[F_COLD_WAIT] = c[OUT_COLD_WAIT_S];
   v[F_COLD_SHARE] = lat ? ratio(c[OUT_COLD_WAIT_S], out_sketch_sum(lat)) : NAN;
+  v[F_SKIPPED] = (double)r->records_skipped;
+  v[F_ORIGIN_ERRORS] = (double)r->origin_errors;
   v[F_INST_MEAN] = t->instances_mean;
   v[F_INST_MAX] = t->instances_max;
   v[F_INST_SECONDS] = t->instance_seconds;

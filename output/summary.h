@@ -20,7 +20,9 @@
  *   instance_seconds, cpu_utilization_mean (busy vCPU-seconds /
  *   allotted vCPU-seconds), cost_usd, cost_per_million_usd (per million
  *   requests that arrived: the workload is the same for every platform, so this
- *   compares them directly), decisions.
+ *   compares them directly), decisions, records_skipped (malformed trace records
+ *   skipped under on_error: skip), origin_errors (requests the trace's own
+ *   system failed, e.g. ALB -1 fields).
  *
  * summary.json: {"scenario": NAME, "seed": SEED, "platforms": [{"name": ...,
  * "kind": ..., <fields>}, ...]}. summary.csv: a header, then one row per
@@ -40,6 +42,8 @@ typedef struct out_platform_result {
   const char *name, *kind;
   out_totals totals;
   const out_sketch *latency; /* the whole-run latency sketch */
+  uint64_t records_skipped;  /* malformed trace records skipped (on_error: skip) */
+  uint64_t origin_errors;    /* requests the trace's own system failed (ALB -1) */
 } out_platform_result;
 
 /* Writes DIR/summary.json and DIR/summary.csv (atomically, creating DIR) for

@@ -25,6 +25,8 @@ static void make_results(out_platform_result r[2], out_sketch *lat) {
   r[0].name = "ecs, \"cpu60\"";
   r[0].kind = "ecs";
   r[0].latency = lat;
+  r[0].records_skipped = 3;
+  r[0].origin_errors = 17;
   t->duration_s = 3600;
   t->counters[OUT_ARRIVALS] = 1010;
   t->counters[OUT_COMPLETIONS] = 1000;
@@ -131,6 +133,7 @@ static void check_values(struct fy_document *doc, const out_sketch *lat) {
       {"decisions", 3},           {"latency_mean_s", 0.5005}, {"latency_max_s", 1},
       /* cold wait over the latencies' sum, 1 + 2 + ... + 1000 ms = 500.5 s */
       {"cold_share", 30.5 / 500.5},
+      {"records_skipped", 3},     {"origin_errors", 17},
   };
   char path[128];
   for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++) {
@@ -213,7 +216,7 @@ static void check_csv(const char *csv_path, const char *json_path) {
         CHECK(0, "csv: %s is a plain decimal (got %s)", path, t.cell[r][f]);
     }
   }
-  CHECK_INT(compared, 2 * 31, "csv: 31 fields per platform compared with the JSON");
+  CHECK_INT(compared, 2 * 33, "csv: 33 fields per platform compared with the JSON");
   CHECK_INT(mismatches, 0, "csv: every field equals the JSON's");
   if (doc) fy_document_destroy(doc);
   free_table(&t);
