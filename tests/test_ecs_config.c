@@ -152,6 +152,16 @@ static void test_errors(void) {
                "    policies: [{kind: step_scaling, adjustment_type: ChangeInCapacity,"
                " steps: [{lower: 0, adjustment: 1}], alarm: {threshold: 70, period: 90s}}]\n",
                "multiple of the CPUUtilization period", "an alarm period of 90 s");
+  expect_error("    capacity: {min: 1, max: 4}\n    metrics: {period: 20s}\n"
+               "    policies: [{kind: step_scaling, adjustment_type: ChangeInCapacity,"
+               " steps: [{lower: 0, adjustment: 1}], alarm: {threshold: 70, period: 40s}}]\n",
+               "10, 20, 30 s or a multiple of 60 s",
+               "an alarm period of 40 s (PutMetricAlarm accepts 10, 20, 30, k x 60)");
+  expect_error("    capacity: {min: 1, max: 4}\n"
+               "    policies: [{kind: step_scaling, adjustment_type: ChangeInCapacity,"
+               " steps: [{lower: 0, adjustment: 1}],"
+               " alarm: {threshold: 70, period: 60s, evaluation_periods: 1441}}]\n",
+               "may not exceed one day", "1441 one-minute periods");
   expect_error("    capacity: {min: 1, max: 4}\n    stop_timeout: 200s\n", "stop_timeout",
                "a stop timeout above Fargate's 120 s");
   expect_error("    capacity: {min: 1, max: 4}\n"

@@ -4,6 +4,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include "models/ecs/alb.h"
@@ -104,11 +105,76 @@ static void test_slow_start(void) {
   CHECK_REL(ecs_slow_start_weight(1000, 100, 60), 1, 0, "after the duration: full weight");
 }
 
+/* Shares of N picks with u on a regular grid: exact up to 1/N. */
+static void grid_shares(const ecs_slow_set *set, double now, int *items, double *share, int n) {
+  enum { N = 6000 };
+  for (int k = 0; k < n; k++) share[k] = 0;
+  for (int i = 0; i < N; i++) {
+    int *got = ecs_slow_set_pick(set, now, (i + 0.5) / N);
+    for (int k = 0; k < n; k++)
+      if (got == &items[k]) share[k] += 1.0 / N;
+  }
+}
+
+/* The slow-start set routes by weight (now - since) / duration in O(log n)
+ * (ALB-TG, spec §9.4): its total weight, the choice within it, removals, and
+ * growth past its first slots. */
+static void test_slow_set(void) {
+  static int items[200];
+  ecs_slow_set *set = ecs_slow_set_alloc(200);
+  CHECK(ecs_slow_set_pick(set, 0, 0.5) == NULL, "an empty set picks nothing");
+  CHECK_ABS(ecs_slow_set_weight(set, 10), 0, 0, "an empty set weighs nothing");
+  int slot[3];
+  slot[0] = ecs_slow_set_add(set, &items[0], 1000);
+  slot[1] = ecs_slow_set_add(set, &items[1], 1050);
+  slot[2] = ecs_slow_set_add(set, &items[2], 1100);
+  CHECK_INT(ecs_slow_set_size(set), 3, "three targets in slow start");
+  CHECK_REL(ecs_slow_set_weight(set, 1100), 0.5 + 0.25 + 0, 1e-12,
+            "weights (now - since) / duration: 0.5 + 0.25 + 0");
+  CHECK_REL(ecs_slow_set_weight(set, 1100),
+            ecs_slow_start_weight(1100, 1000, 200) + ecs_slow_start_weight(1100, 1050, 200) +
+                ecs_slow_start_weight(1100, 1100, 200),
+            1e-12, "the set's weight is the sum of ecs_slow_start_weight");
+  double share[3];
+  grid_shares(set, 1100, items, share, 3);
+  CHECK_ABS(share[0], 2.0 / 3, 1e-3, "picked in proportion to weight: 0.5 / 0.75");
+  CHECK_ABS(share[1], 1.0 / 3, 1e-3, "picked in proportion to weight: 0.25 / 0.75");
+  CHECK_ABS(share[2], 0, 0, "a target that just entered slow start gets nothing yet");
+  ecs_slow_set_remove(set, slot[0]);
+  grid_shares(set, 1100, items, share, 3);
+  CHECK(share[0] == 0 && fabs(share[1] - 1) < 1e-12, "a removed target is never picked");
+  CHECK_REL(ecs_slow_set_weight(set, 1150), 0.5 + 0.25, 1e-12, "weights grow with time");
+  ecs_slow_set_remove(set, slot[1]);
+  grid_shares(set, 1100, items, share, 3);
+  CHECK_ABS(share[2], 1, 1e-12, "every weight 0: picked by count");
+
+  /* Past the first 8 slots, with holes: every share against a direct sum. */
+  int slots[200];
+  for (int k = 3; k < 200; k++) slots[k] = ecs_slow_set_add(set, &items[k], 1100 + k);
+  for (int k = 3; k < 200; k += 3) ecs_slow_set_remove(set, slots[k]);
+  double now = 1299, total = 0, want[200] = {0}; /* every ramp still running */
+  for (int k = 2; k < 200; k++) {
+    if (k >= 3 && k % 3 == 0) continue;
+    double since = k == 2 ? 1100 : 1100 + k;
+    want[k] = ecs_slow_start_weight(now, since, 200);
+    total += want[k];
+  }
+  CHECK_REL(ecs_slow_set_weight(set, now), total, 1e-9, "weight after growth and removals");
+  static double got[200];
+  grid_shares(set, now, items, got, 200);
+  double worst = 0;
+  for (int k = 0; k < 200; k++) worst = fmax(worst, fabs(got[k] - want[k] / total));
+  CHECK(worst < 2.0 / 6000, "shares match the weights after growth (worst error %g)", worst);
+  ecs_slow_set_free(set);
+  ecs_slow_set_free(NULL);
+}
+
 int main(void) {
   check_init();
   test_throttle();
   test_launch_time();
   test_health();
   test_slow_start();
+  test_slow_set();
   return check_done();
 }

@@ -343,6 +343,30 @@ static void test_running_base(void) {
   CHECK_STR(b.reason[0], "AlreadyAtDesiredCapacity", "reason when the running base is lower");
 }
 
+/* Scale from zero (ECS-AS, spec §5.3): the wake-up adds 1 task and starts the
+ * scale-out cooldown with no base to compute from; target tracking resumes
+ * from the running count, and that scale-out's base holds for the rest of the
+ * cooldown (cooldown_base initial). */
+static void test_resume_after_zero(void) {
+  ecs_tt_policy alb = tt_policy("alb", ECS_TT_ALB_REQUESTS, false);
+  alb.target = 300;
+  ecs_scaler s;
+  ecs_scaler_init(&s, &(ecs_scaler_cfg){.min_capacity = 0, .max_capacity = 50}, 0, NULL, NULL);
+  CHECK_INT(decide1(&s, 0, 0, tt_now(&alb, &s, 0, 0, OK_, OK_, 1200)), 1,
+            "scale from zero: one datapoint with demand -> 1 task");
+  CHECK_INT(ecs_scaler_base(&s, 60, 0, ECS_DIR_OUT), 0, "the wake-up leaves a base of 0");
+  CHECK_INT(decide1(&s, 60, 0, tt_now(&alb, &s, 60, 0, AL, OK_, 1200)), 1,
+            "in its cooldown, with the task not yet running: nothing to resume from");
+  CHECK_INT(decide1(&s, 120, 1, tt_now(&alb, &s, 120, 1, AL, OK_, 1200)), 4,
+            "in its cooldown, 1 task running: resumes from it, ceil(1 x 1200 / 300) = 4");
+  CHECK_INT(ecs_scaler_base(&s, 180, 4, ECS_DIR_OUT), 1,
+            "that scale-out's base (1) holds for the rest of the cooldown");
+  CHECK_INT(decide1(&s, 180, 4, tt_now(&alb, &s, 180, 4, AL, OK_, 1200)), 4,
+            "a stale datapoint measured on 1 task adds nothing in the cooldown");
+  CHECK_INT(decide1(&s, 240, 4, tt_now(&alb, &s, 240, 4, AL, OK_, 1500)), 5,
+            "a larger scale-out still applies: ceil(1 x 1500 / 300) = 5");
+}
+
 int main(void) {
   check_init();
   test_cooldown_step();
@@ -353,5 +377,6 @@ int main(void) {
   test_clamp();
   test_suspension();
   test_running_base();
+  test_resume_after_zero();
   return check_done();
 }

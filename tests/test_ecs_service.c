@@ -396,6 +396,61 @@ static void test_stop_path(void) {
   CHECK_ABS(r.totals.counters[OUT_ERR_502], 0, 0, "no request is lost when draining works");
   run_free(&r);
   cfg_free(&ecs_cfg_schema, &c);
+
+  /* alb.idle_connection_close 60 s: the idle target's kept-alive connections
+   * hold its deregistration (and its bill) for 60 s after its last request. */
+  base_cfg(&c, 1, 2, 2);
+  c.alb.idle_close_s = 60;
+  c.scheduled_actions.items = calloc(1, sizeof(ecs_schedule_cfg));
+  c.scheduled_actions.n = 1;
+  *(ecs_schedule_cfg *)c.scheduled_actions.items =
+      (ecs_schedule_cfg){.at_s = 100, .min = -1, .max = 1};
+  run_start(&r, &c, poisson(50, 50, 0, 300, 0.01, 0), 4);
+  add_probe(&r, 155);
+  add_probe(&r, 161);
+  run_finish(&r, 400);
+  CHECK_INT((int)r.probes[0].gauge[OUT_DRAINING], 1,
+            "idle_connection_close 60 s: still deregistering 55 s after the scale-in");
+  CHECK_INT((int)r.probes[1].gauge[OUT_DRAINING], 0, "... and gone 60 s after its last request");
+  CHECK_ABS(r.totals.counters[OUT_ERR_502], 0, 0, "... without losing a request");
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+}
+
+/* ALB slow start (spec §9.4): a new target's share rises linearly. Two tasks
+ * serve 10 requests/s that never finish; a third joins (launch 40 s, healthy
+ * by its first check at 40-70 s) and is killed at 400 s (deregistration delay
+ * and stop timeout 0): its 502s count what it received. With a 900 s slow
+ * start it gets w / (2 + w) of the requests, w = (t - healthy) / 900:
+ * 9000 * (w1 - 2 ln(1 + w1 / 2)) = 274 to 319 requests for w1 = 0.367 to 0.4;
+ * without, a third: 10 x (400 - healthy) / 3 = 1100 to 1200. */
+static void test_slow_start(void) {
+  double killed[2];
+  for (int slow = 0; slow <= 1; slow++) {
+    ecs_cfg c;
+    base_cfg(&c, 2, 3, 2);
+    c.launch.median_s = c.launch.p95_s = 40;
+    c.alb.idle_timeout_s = 4000;
+    c.alb.deregistration_delay_s = 0;
+    c.stop_timeout_s = 0;
+    if (slow) c.alb.slow_start_s = 900;
+    c.scheduled_actions.items = calloc(2, sizeof(ecs_schedule_cfg));
+    c.scheduled_actions.n = 2;
+    ecs_schedule_cfg *sa = c.scheduled_actions.items;
+    sa[0] = (ecs_schedule_cfg){.at_s = 0, .min = 3, .max = -1};
+    sa[1] = (ecs_schedule_cfg){.at_s = 400, .min = 2, .max = 2};
+    run r;
+    run_start(&r, &c, poisson(10, 10, 0, 500, 0, 5000), 20);
+    run_finish(&r, 500);
+    killed[slow] = r.totals.counters[OUT_ERR_502];
+    run_free(&r);
+    cfg_free(&ecs_cfg_schema, &c);
+  }
+  CHECK(killed[0] > 1000 && killed[0] < 1300,
+        "without slow start the new target takes a third of the requests (%g)", killed[0]);
+  CHECK(killed[1] > 0.8 * 274 && killed[1] < 1.2 * 319,
+        "slow start 900 s: the new target's share rises linearly from 0 (%g, expected "
+        "274-319)", killed[1]);
 }
 
 static void test_idle_timeout(void) {
@@ -409,6 +464,45 @@ static void test_idle_timeout(void) {
             "a request without a response for the 60 s idle timeout gets 504");
   run_free(&r);
   cfg_free(&ecs_cfg_schema, &c);
+}
+
+/* Overload with the default task.backlog (unbounded): an ALB does not refuse
+ * a busy target, so requests beyond max_concurrency wait in the task and the
+ * only errors are the idle timeout's 504s, never 503. With a bounded backlog
+ * the task answers 503 once it is full. One task of 1 vCPU serving 5 at once,
+ * 4 requests/s of 0.5 s CPU (2 vCPUs of demand) for 3 minutes. */
+static void test_overload_queues(void) {
+  for (int bounded = 0; bounded <= 1; bounded++) {
+    ecs_cfg c;
+    base_cfg(&c, 1, 1, 1);
+    c.task.max_concurrency = 5;
+    if (bounded) c.task.backlog = 10;
+    else CHECK_INT(c.task.backlog, -1, "task.backlog defaults to unbounded");
+    run r;
+    run_start(&r, &c, poisson(4, 4, 0, 180, 0.5, 0), 19);
+    add_probe(&r, 90);
+    run_finish(&r, 600);
+    const out_totals *t = &r.totals;
+    double arrivals = t->counters[OUT_ARRIVALS];
+    double done = t->counters[OUT_COMPLETIONS], e503 = t->counters[OUT_ERR_503],
+           e504 = t->counters[OUT_ERR_504];
+    CHECK_ABS(done + e503 + e504, arrivals, 0, "every request completes or fails (%s)",
+              bounded ? "backlog 10" : "default backlog");
+    if (!bounded) {
+      CHECK_ABS(e503, 0, 0, "default backlog: no 503 from a busy task");
+      CHECK(r.probes[0].gauge[OUT_QUEUED] > 50, "default backlog: requests wait (%g queued)",
+            r.probes[0].gauge[OUT_QUEUED]);
+      CHECK(e504 > 0, "default backlog: those waiting past the 60 s idle timeout get 504 (%g)",
+            e504);
+    } else {
+      CHECK(e503 > 0.3 * arrivals, "backlog 10: a full task answers 503 (%g of %g)", e503,
+            arrivals);
+      CHECK_ABS(e504, 0, 0, "backlog 10: nobody waits long enough for a 504");
+      CHECK(r.probes[0].gauge[OUT_QUEUED] <= 10, "backlog 10: at most 10 wait");
+    }
+    run_free(&r);
+    cfg_free(&ecs_cfg_schema, &c);
+  }
 }
 
 /* No healthy target: 503 (min 0, no tasks). */
@@ -445,6 +539,41 @@ static void test_scale_from_zero(void) {
     } else {
       CHECK(up < 0, "CPU target tracking cannot scale out from 0 tasks (no datapoints)");
     }
+    run_free(&r);
+    cfg_free(&ecs_cfg_schema, &c);
+  }
+}
+
+/* After a scale from zero, target tracking resumes from the running count
+ * (ECS-AS, spec §5.3) — inside the wake-up's scale-out cooldown too — and the
+ * scale-out it makes then sets the cooldown's base, so the stale datapoints
+ * that follow do not add more. The ALB's metrics keep their 60 s pipeline
+ * (2 x 60 s delay) when ECS's metrics are at 20 s (spec §3.3). 1200 requests a
+ * minute on a target of 300 per target: ceil(1 x 1200 / 300) = 4 tasks. */
+static void test_resume_after_zero(void) {
+  for (int high_res = 0; high_res <= 1; high_res++) {
+    ecs_cfg c;
+    base_cfg(&c, 0, 10, 0);
+    c.launch.median_s = c.launch.p95_s = 40;
+    if (high_res) c.metrics.period_s = 20;
+    add_tt(&c, ECS_TT_ALB_REQUESTS, 300);
+    run r;
+    run_start(&r, &c, poisson(20, 20, 0, 900, 0.01, 0), 18);
+    run_finish(&r, 900);
+    const char *mode = high_res ? "20 s ECS metrics" : "60 s metrics";
+    int wake = find_row(&r, 0, "policy", "Successful", NULL, 1);
+    CHECK_ABS(row_t(&r, wake), 60 + 120, 1e-9,
+              "%s: the first ALB datapoint wakes the service 60 s + 2 x 60 s in", mode);
+    int next = find_row(&r, row_t(&r, wake) + 1, "policy", "Successful", NULL, 1);
+    CHECK_ABS(row_t(&r, next), 3 * 60 + 120, 1e-9,
+              "%s: AlarmHigh (3 datapoints) scales out inside the wake-up's cooldown", mode);
+    CHECK(next >= 0 && atoi(r.rows[next][C_OLD]) == 1 && atoi(r.rows[next][C_NEW]) >= 4 &&
+              atoi(r.rows[next][C_NEW]) <= 5,
+          "%s: ... from the 1 running task: ceil(1 x ~1200 / 300) (%s -> %s)", mode,
+          next >= 0 ? r.rows[next][C_OLD] : "?", next >= 0 ? r.rows[next][C_NEW] : "?");
+    int more = find_row(&r, row_t(&r, next) + 1, "policy", "Successful", NULL, 1);
+    CHECK(more < 0 || row_t(&r, more) >= row_t(&r, wake) + 300,
+          "%s: the datapoints measured on 1 task add nothing more in the cooldown", mode);
     run_free(&r);
     cfg_free(&ecs_cfg_schema, &c);
   }
@@ -555,6 +684,99 @@ static void test_health_failures(void) {
   cfg_free(&ecs_cfg_schema, &c);
 }
 
+/* RequestCountPerTarget counts the targets that received the requests: while
+ * the ALB fails open to unhealthy targets they are the denominator too (spec
+ * §3.2 [I]). Two tasks of one slot each take a 500 s request at once, fail
+ * their checks (every 5 s, 2 failures) and are unhealthy from ~10 s on;
+ * 2 requests/s keep arriving and are routed to them (fail open). A step
+ * policy on the metric logs each minute's datapoint: about 120 / 2 = 60 per
+ * target, not 120 / (the ~0.3 healthy targets of the first minute). */
+/* A step policy that only logs RequestCountPerTarget every minute (>= 0,
+ * adjustment 0). */
+static void add_request_count_logger(ecs_cfg *c) {
+  sim_error err = {0};
+  c->policies.items = calloc(1, sizeof(ecs_policy_cfg));
+  c->policies.n = 1;
+  ecs_policy_cfg *p = c->policies.items;
+  SIM_ASSERT(cfg_defaults(&ecs_policy_schema, p, &err) == 0);
+  p->kind = ECS_KIND_STEP_SCALING;
+  p->steps.items = calloc(1, sizeof(ecs_step_cfg));
+  p->steps.n = 1;
+  *(ecs_step_cfg *)p->steps.items = (ecs_step_cfg){.lower = 0, .upper = NAN, .adjustment = 0};
+  p->alarm.metric = ECS_METRIC_REQUESTS;
+  p->alarm.statistic = ECS_STAT_SUM;
+  p->alarm.threshold = 0;
+  p->alarm.comparison = ECS_CMP_GE;
+}
+
+/* The logged values of the policy rows at or after from_s: how many, and the
+ * largest and smallest. */
+static int logged_values(const run *r, double from_s, double *lo, double *hi) {
+  int n = 0;
+  *lo = INFINITY;
+  *hi = -INFINITY;
+  for (int i = 0; i < r->n_rows; i++)
+    if (!strcmp(r->rows[i][C_EVENT], "policy") && atof(r->rows[i][C_T]) >= from_s) {
+      n++;
+      *lo = fmin(*lo, atof(r->rows[i][C_VALUE]));
+      *hi = fmax(*hi, atof(r->rows[i][C_VALUE]));
+    }
+  return n;
+}
+
+static void test_request_count_fail_open(void) {
+  ecs_cfg c;
+  base_cfg(&c, 2, 2, 2);
+  c.task.max_concurrency = 1;
+  c.alb.idle_timeout_s = 4000;
+  c.alb.health_check.fail_when_saturated = true;
+  c.alb.health_check.interval_s = 5;
+  c.alb.health_check.timeout_s = 2;
+  c.launch.median_s = c.launch.p95_s = 3000; /* replacements never arrive */
+  add_request_count_logger(&c);
+  run r;
+  run_start(&r, &c, poisson(2, 2, 0, 300, 0, 500), 21);
+  run_finish(&r, 300);
+  double lo, hi;
+  int n = logged_values(&r, 0, &lo, &hi);
+  CHECK(n >= 3, "the step policy logged the minutes' datapoints (%d)", n);
+  CHECK(hi > 30 && hi < 90,
+        "failing open, RequestCountPerTarget divides by the targets routed to (max %g, "
+        "expected ~60)", hi);
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+}
+
+/* metrics.alb_targets (spec §3.2, §12.8 [I]): two tasks serve 2 requests/s
+ * that last 1000 s; a scheduled Max 1 at 30 s deregisters one, which drains
+ * (300 s) with its requests. From then on all 120 requests a minute go to the
+ * healthy task: 120 per target counting healthy targets, 60 counting the
+ * registered ones (the draining target is still registered). */
+static void test_request_count_registered(void) {
+  for (int registered = 0; registered <= 1; registered++) {
+    ecs_cfg c;
+    base_cfg(&c, 1, 2, 2);
+    c.alb.idle_timeout_s = 4000;
+    c.metrics.alb_targets = registered ? ECS_ALB_TARGETS_REGISTERED : ECS_ALB_TARGETS_HEALTHY;
+    add_request_count_logger(&c);
+    c.scheduled_actions.items = calloc(1, sizeof(ecs_schedule_cfg));
+    c.scheduled_actions.n = 1;
+    *(ecs_schedule_cfg *)c.scheduled_actions.items =
+        (ecs_schedule_cfg){.at_s = 30, .min = -1, .max = 1};
+    run r;
+    run_start(&r, &c, poisson(2, 2, 0, 300, 0, 1000), 23);
+    run_finish(&r, 300);
+    double lo, hi, want = registered ? 60 : 120;
+    /* minutes [60, 120) to [180, 240): published at 240 to 360 s */
+    int n = logged_values(&r, 240, &lo, &hi);
+    CHECK(n >= 1 && lo > 0.7 * want && hi < 1.3 * want,
+          "alb_targets %s: %g to %g requests per target, expected ~%g",
+          registered ? "registered" : "healthy", lo, hi, want);
+    run_free(&r);
+    cfg_free(&ecs_cfg_schema, &c);
+  }
+}
+
 /* Rolling deployments (spec §9.6, OC-DEPLOY): with the defaults (100 %/200 %)
  * all new tasks start before old ones stop; with 50 %/100 % two old tasks stop
  * at once; 100 %/125 % of 3 cannot move (Failed). */
@@ -616,6 +838,25 @@ static void test_deployments(void) {
   run_free(&r);
   cfg_free(&ecs_cfg_schema, &c);
 
+  /* A deployment whose old tasks are all still launching replaces them at once
+   * but completes (and lifts the scale-in pause) only when the new ones serve:
+   * launched at 50 s, RUNNING 200 s later, healthy within 30 s more. */
+  base_cfg(&c, 0, 10, 0);
+  c.launch.median_s = c.launch.p95_s = 200;
+  add_deployment(&c, 50, 100, 200);
+  c.scheduled_actions.items = calloc(1, sizeof(ecs_schedule_cfg));
+  c.scheduled_actions.n = 1;
+  *(ecs_schedule_cfg *)c.scheduled_actions.items =
+      (ecs_schedule_cfg){.at_s = 10, .min = 2, .max = -1};
+  run_start(&r, &c, poisson(5, 5, 0, 400, 0.01, 0), 22);
+  run_finish(&r, 400);
+  int complete = find_row(&r, 0, "deployment", "Successful", NULL, 0);
+  CHECK(complete >= 0 && row_t(&r, complete) >= 250 && row_t(&r, complete) <= 280,
+        "the deployment completes when its new tasks serve (%g s), not when launched",
+        row_t(&r, complete));
+  run_free(&r);
+  cfg_free(&ecs_cfg_schema, &c);
+
   /* Scale-in pauses during a long deployment (ECS-AS): 10 tasks at 20 %. */
   base_cfg(&c, 1, 20, 10);
   c.launch.median_s = c.launch.p95_s = 1500;
@@ -641,12 +882,17 @@ int main(void) {
   test_scale_in(0, false);
   test_stop_path();
   test_idle_timeout();
+  test_slow_start();
+  test_overload_queues();
   test_no_target();
   test_scale_from_zero();
+  test_resume_after_zero();
   test_cpu_ceiling();
   test_cost();
   test_spot();
   test_health_failures();
+  test_request_count_fail_open();
+  test_request_count_registered();
   test_deployments();
   return check_done();
 }

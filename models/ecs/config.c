@@ -19,6 +19,7 @@ static const char *const kind_names[] = {"target_tracking", "step_scaling", NULL
 static const char *const tt_value_names[] = {"latest", "window_average", NULL};
 static const char *const algorithm_names[] = {"round_robin", "least_outstanding_requests", NULL};
 static const char *const selection_names[] = {"newest", "oldest", NULL};
+static const char *const alb_target_names[] = {"healthy", "registered", NULL};
 
 /* --- task, capacity ------------------------------------------------------ */
 
@@ -32,10 +33,12 @@ static const cfg_field task_fields[] = {
     {.key = "max_concurrency", .type = CFG_INT, .offset = F(ecs_task_cfg, max_concurrency),
      .def = "100", .min = 1, .max = 100000,
      .doc = "requests the application serves at once (an application property, not AWS's)"},
-    {.key = "backlog", .type = CFG_INT, .offset = F(ecs_task_cfg, backlog), .def = "0",
+    {.key = "backlog", .type = CFG_INT, .offset = F(ecs_task_cfg, backlog), .def = "-1",
      .min = -1, .max = INFINITY,
-     .doc = "requests the application queues beyond max_concurrency before answering 503; "
-            "-1 unbounded"},
+     .doc = "requests a task holds waiting beyond max_concurrency (kernel accept queue, "
+            "application queue); one more gets 503. -1 unbounded: the ALB never refuses a "
+            "busy target, so by default a request waits until the ALB idle timeout (504) "
+            "[I] DESIGN §4"},
     {.key = "base_memory", .type = CFG_SIZE, .offset = F(ecs_task_cfg, base_memory_mib),
      .def = "0", .doc = "memory in use by an idle task (drives MemoryUtilization)"},
     {.key = "memory_per_request", .type = CFG_SIZE,
@@ -109,10 +112,12 @@ static const cfg_field alarm_fields[] = {
      .doc = "CloudWatch statistic (RequestCountPerTarget: Sum only, ALB-CWM)"},
     {.key = "period", .type = CFG_DURATION, .offset = F(ecs_alarm_def, period_s), .def = "60s",
      .min = 1, .max = 86400,
-     .doc = "alarm period: a multiple of the metric's period (spec §4)"},
+     .doc = "alarm period: 10, 20, 30 s or a multiple of 60 s (PutMetricAlarm), and a "
+            "multiple of the metric's period (spec §4)"},
     {.key = "evaluation_periods", .type = CFG_INT,
      .offset = F(ecs_alarm_def, evaluation_periods), .def = "1", .min = 1, .max = 8640,
-     .doc = "N: datapoints evaluated; N x period <= 1 day (CW-ALARM, spec §4)"},
+     .doc = "N: datapoints evaluated; N x period <= 1 day (7 days for periods of an hour "
+            "or more) (CW-ALARM, spec §4)"},
     {.key = "datapoints_to_alarm", .type = CFG_INT,
      .offset = F(ecs_alarm_def, datapoints_to_alarm), .def = "0", .min = 0, .max = 8640,
      .doc = "M: breaching datapoints of N to alarm; 0 = N (CW-ALARM, spec §4)"},
@@ -311,8 +316,14 @@ static const cfg_field metrics_fields[] = {
     {.key = "publish_delay_periods", .type = CFG_NUMBER,
      .offset = F(ecs_metrics_cfg, publish_delay_periods), .def = "2", .min = 0, .max = 60,
      .doc = "delay from the end of a period until its datapoint reaches the alarms, in "
-            "periods: 2 gives 120 s at 60 s (spec §3.3 default) and 40 s at 20 s, calibrated "
-            "on OC-TIMING [I] spec §3.3, §12.4"},
+            "periods of that metric: 2 gives 120 s at 60 s (spec §3.3 default) and 40 s at "
+            "20 s, calibrated on OC-TIMING; the ALB's 60 s metrics wait that many minutes [I] "
+            "spec §3.3, §12.4"},
+    {.key = "alb_targets", .type = CFG_ENUM, .offset = F(ecs_metrics_cfg, alb_targets),
+     .def = "healthy", .choices = alb_target_names,
+     .doc = "RequestCountPerTarget's denominator: the healthy targets (the unhealthy ones "
+            "while the ALB fails open to them), or every registered target (initial, "
+            "healthy, unhealthy, draining) [I] spec §3.2, §12.8"},
     {.key = "alb_report_when_idle", .type = CFG_BOOL,
      .offset = F(ecs_metrics_cfg, alb_report_when_idle), .def = "true",
      .doc = "RequestCountPerTarget reports 0 in periods without requests (\"Always "
@@ -359,8 +370,8 @@ static const cfg_field health_fields[] = {
      .doc = "passes a newly registered target needs: 1 (ALB-HC; spec §9.3, §12.7)"},
     {.key = "fail_when_saturated", .type = CFG_BOOL,
      .offset = F(ecs_health_check_cfg, fail_when_saturated), .def = "false",
-     .doc = "a check fails when the task cannot accept a request (slots and backlog full); "
-            "unhealthy tasks are replaced [I] spec §9.3"},
+     .doc = "a check fails when every max_concurrency slot of the task is busy (the check "
+            "would have to wait); unhealthy tasks are replaced [I] spec §9.3"},
     {.key = NULL}};
 
 static const cfg_schema health_schema = {
@@ -379,6 +390,12 @@ static const cfg_field alb_fields[] = {
     {.key = "deregistration_delay", .type = CFG_DURATION,
      .offset = F(ecs_alb_cfg, deregistration_delay_s), .def = "300s", .min = 0, .max = 3600,
      .doc = "deregistration_delay.timeout_seconds (ALB-TG, spec §9.5)"},
+    {.key = "idle_connection_close", .type = CFG_DURATION,
+     .offset = F(ecs_alb_cfg, idle_close_s), .def = "0s", .min = 0, .max = 4000,
+     .doc = "a deregistering target's kept-alive connections close this long after its last "
+            "request; its deregistration completes then (or at deregistration_delay) and ECS "
+            "stops it. 0: they close with the request, so an idle target stops at once "
+            "(ALB-TG reading); the ALB idle timeout (60 s) closes idle ones [I] spec §9.5"},
     {.key = "slow_start", .type = CFG_DURATION, .offset = F(ecs_alb_cfg, slow_start_s),
      .def = "0s", .min = 0, .max = 900,
      .doc = "slow_start.duration_seconds: 0 off, else 30-900 s; not with "
@@ -616,10 +633,20 @@ static int check_alarm_def(const ecs_cfg *c, const ecs_alarm_def *a, const char 
     return sim_errorf(err, SIM_ESCENARIO,
                       "policy %s: alarm: period %gs must be a multiple of the %s period (%gs)",
                       name, a->period_s, ecs_metric_names[a->metric], mp);
-  if (a->period_s * a->evaluation_periods > 86400 + 1e-9)
+  /* PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60";
+   * evaluation_periods x period at most one day below an hour's period, else
+   * seven days (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
+   * spec §4). */
+  if (!is_multiple(a->period_s, 60) && fabs(a->period_s - 10) > 1e-9 &&
+      fabs(a->period_s - 20) > 1e-9 && fabs(a->period_s - 30) > 1e-9)
     return sim_errorf(err, SIM_ESCENARIO,
-                      "policy %s: alarm: evaluation_periods x period may not exceed one day "
-                      "(CW-ALARM)", name);
+                      "policy %s: alarm: period %gs: CloudWatch accepts 10, 20, 30 s or a "
+                      "multiple of 60 s", name, a->period_s);
+  double range_max_s = a->period_s < 3600 ? 86400 : 7 * 86400;
+  if (a->period_s * a->evaluation_periods > range_max_s + 1e-9)
+    return sim_errorf(err, SIM_ESCENARIO,
+                      "policy %s: alarm: evaluation_periods x period may not exceed %s "
+                      "(CW-ALARM)", name, a->period_s < 3600 ? "one day" : "seven days");
   ecs_alarm_cfg ac = {.cmp = (ecs_cmp)a->comparison, .threshold = a->threshold,
                       .evaluation_periods = a->evaluation_periods,
                       .datapoints_to_alarm =

@@ -98,10 +98,14 @@ typedef struct ecs_aas_cfg {
   int alarm_range_extra;
 } ecs_aas_cfg;
 
+/* Which targets RequestCountPerTarget divides by (spec §3.2, §12.8 [I]). */
+enum { ECS_ALB_TARGETS_HEALTHY = 0, ECS_ALB_TARGETS_REGISTERED };
+
 typedef struct ecs_metrics_cfg {
   double period_s;              /* ECS CPU/memory metric period: 60 s or 20 s */
   double publish_delay_periods; /* pipeline delay, in metric periods */
   bool alb_report_when_idle;    /* RequestCountPerTarget 0 when no requests */
+  int alb_targets;              /* its denominator: ECS_ALB_TARGETS_* */
 } ecs_metrics_cfg;
 
 typedef struct ecs_launch_cfg {
@@ -124,6 +128,8 @@ typedef struct ecs_alb_cfg {
   double idle_timeout_s;
   double registration_delay_s;
   double deregistration_delay_s;
+  double idle_close_s;  /* a draining target's connections close this long after its
+                           last request (0 = with it) [I] spec §9.5 */
   double slow_start_s;
   ecs_health_check_cfg health_check;
 } ecs_alb_cfg;

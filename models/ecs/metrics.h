@@ -69,7 +69,9 @@ void ecs_util_acc_datapoint(const ecs_util_acc *a, ecs_statset *out);
 
 /* RequestCountPerTarget of one period (ALB-CWM: the requests each target
  * received, on average). The denominator is the time-weighted mean number of
- * healthy in-service targets — undocumented, spec §3.2 [I]. With no target at
+ * healthy in-service targets — undocumented, spec §3.2 [I] — counting the
+ * unhealthy ones while the ALB fails open to them, so that it counts the
+ * targets that received the `routed` requests. With no target at
  * all in the period the value is the number of requests that arrived, as if
  * one target: the metric then still shows demand, which is what lets target
  * tracking wake a service at 0 tasks (spec §5.3, "scale from zero") [I]. */

@@ -109,8 +109,10 @@ static const char *unchanged_reason(const ecs_scaler *s, const ecs_proposal *p, 
 
 static void start_cooldowns(ecs_scaler *s, double t, const ecs_proposal *w, int running) {
   if (w->dir == ECS_DIR_OUT) {
-    if (!ecs_scaler_in_out_cooldown(s, t))
-      s->out_cooldown_base = ecs_scaler_base(s, t, running, ECS_DIR_OUT);
+    /* The initiating scale-out's base; a scale from zero sets none, so the
+     * first scale-out after it does (scaling.h, ecs_cooldown_base). */
+    if (!ecs_scaler_in_out_cooldown(s, t) || s->out_cooldown_base == 0)
+      s->out_cooldown_base = w->base;
     s->out_cooldown_end_s = t + w->out_cooldown_s;
     /* AAS-TT: a scale-out during the scale-in cooldown ends it; RM-2135 reports
      * that it (re)starts it instead [I]. */

@@ -43,7 +43,11 @@ typedef enum ecs_policy_kind { ECS_POLICY_TARGET_TRACKING = 0, ECS_POLICY_STEP }
  *  - INITIAL: the base the initiating scale-out used, so that "the capacity
  *    added by the initiating scale-out activity is calculated as part of the
  *    desired capacity for the next scale-out" whether or not its tasks run yet
- *    (matches AWS's example OC-COOLDOWN-STEP exactly) — the default;
+ *    (matches AWS's example OC-COOLDOWN-STEP exactly) — the default. A
+ *    target tracking scale-out from 0 tasks gives no base to compute from
+ *    (ceil(0 * M / T) = 0): target tracking then "resumes scaling based on
+ *    the actual running task count" (ECS-AS, spec §5.3; ecs_tt_propose), and
+ *    the first scale-out it makes sets the base for the rest of the cooldown;
  *  - RUNNING: the running count, as outside a cooldown;
  *  - DESIRED: max(running, desired), the spec's §12.6 wording. */
 typedef enum ecs_cooldown_base {
@@ -72,6 +76,7 @@ typedef struct ecs_proposal {
   ecs_policy_kind kind;
   ecs_dir dir;            /* what the policy asks for */
   int capacity;           /* its computed desired capacity (unclamped) */
+  int base;               /* the capacity it computed from */
   const char *reason;     /* the policy's own not-scaled reason, or NULL */
   bool scale_in_enabled;  /* target tracking: DisableScaleIn is false */
   double out_cooldown_s;  /* ScaleOutCooldown (TT) or Cooldown (step) */

@@ -3,8 +3,8 @@
  *
  * The control loop of spec §1, each step in its module:
  *   requests  -> ALB: round robin or least outstanding over healthy targets
- *                (router.h; 503 when none, or when the task's queue is full;
- *                504 after the idle timeout) -> a task (instance.h)
+ *                (router.h; 503 when none, or when a bounded task queue is
+ *                full; 504 after the idle timeout) -> a task (instance.h)
  *   every metric period: CPUUtilization / MemoryUtilization from each task's
  *                exact consumption, RequestCountPerTarget every 60 s
  *                (metrics.h), published after the pipeline delay (spec §3.3)
@@ -29,7 +29,6 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "models/ecs/alarm.h"
 #include "models/ecs/alb.h"
@@ -65,11 +64,13 @@ typedef struct task {
   phase ph;
   bool spot;
   bool counted;         /* counts towards the desired count */
+  bool registered;      /* in the ALB target group (until deregistered) */
   int rev;              /* task definition revision (deployments) */
   double bill_from_s;   /* billing starts (image pull, spec §10) */
   double running_s;     /* RUNNING since; INFINITY while pending */
   double billed_usd;    /* cost already reported */
-  double slow_until_s;  /* ALB slow start ends (spec §9.4) */
+  int slow_slot;        /* in s->slow (ALB slow start, spec §9.4), or -1 */
+  double dereg_end_s;   /* the deregistration delay ends (while draining) */
   /* metric accumulation since the last period boundary */
   double cpu_mark_s;    /* inst_cpu_consumed_s at run_from_s */
   double run_from_s;
@@ -80,6 +81,7 @@ typedef struct task {
   sim_handle ev;        /* lifecycle timer */
   sim_handle check_ev;  /* next health check */
   sim_handle spot_ev;   /* Spot interruption */
+  sim_handle slow_ev;   /* end of its slow start */
 } task;
 
 /* An alarm and what feeds it: datapoints of one metric combined over the
@@ -104,9 +106,18 @@ typedef struct policy {
 
 /* One period's datapoints, waiting for their publication. */
 typedef struct batch {
-  bool has[ECS_METRIC_COUNT];
+  double due_s; /* when they reach the alarms */
   ecs_statset dp[ECS_METRIC_COUNT];
 } batch;
+
+/* A FIFO of batches. ECS's datapoints (CPU, memory, every metric period) and
+ * the ALB's (RequestCountPerTarget, every 60 s) travel in two of them, each
+ * delayed by metrics.publish_delay_periods of its own period: the ALB's
+ * pipeline does not speed up with ECS's 20 s metrics (spec §3.3 [I]). */
+typedef struct batch_queue {
+  batch *ring;
+  int cap, head, n;
+} batch_queue;
 
 typedef struct schedule {
   ecs_service *svc;
@@ -121,10 +132,11 @@ struct ecs_service {
   gsl_rng *rng_launch, *rng_health, *rng_spot, *rng_route;
   inst_req_pool *pool;
   inst_config icfg;
-  router *healthy, *sick;
+  router *healthy, *sick; /* healthy: targets at full weight */
+  ecs_slow_set *slow;      /* healthy targets in slow start; NULL when it is off */
   task *head, *tail;
   uint64_t next_id;
-  int n_counted, n_running, n_spot;
+  int n_counted, n_running, n_spot, n_registered;
   int revision;   /* the service's current task definition revision */
   bool deploying; /* a rolling deployment is in progress */
   ecs_token_bucket bucket;
@@ -137,13 +149,12 @@ struct ecs_service {
   schedule *sched;
   size_t n_sched;
   /* the metrics pipeline */
-  double period_s, delay_s;
+  double period_s, delay_s, alb_delay_s;
   int ticks_per_minute;
   long tick;
-  batch *ring;
-  int ring_cap, ring_head, ring_n;
+  batch_queue ecs_q, alb_q;
   ecs_util_acc cpu_acc, mem_acc;
-  double routed, arrived, healthy_area, healthy_at_s;
+  double routed, arrived, targets_area, targets_at_s;
   /* requests */
   inst_req *age_head, *age_tail; /* in arrival order = deadline order */
   sim_handle timeout_ev;
@@ -215,18 +226,50 @@ static void accrue_bill(task *t) {
 
 /* --- target group membership --------------------------------------------------- */
 
-static void touch_healthy(ecs_service *s) {
-  double now = now_s(s);
-  s->healthy_area += (double)router_size(s->healthy) * (now - s->healthy_at_s);
-  s->healthy_at_s = now;
+/* Healthy targets: at full weight, and in slow start. */
+static size_t n_healthy(const ecs_service *s) {
+  return router_size(s->healthy) + (s->slow ? (size_t)ecs_slow_set_size(s->slow) : 0);
 }
 
+/* Integrates the targets the ALB routes to — the healthy ones, or every
+ * unhealthy one while none is healthy (fail open, ALB-HC) — for the
+ * denominator of RequestCountPerTarget, so that it counts the targets that
+ * received the requests it counts (spec §3.2 [I]). Called before any change
+ * to them. */
+static void touch_targets(ecs_service *s) {
+  double now = now_s(s);
+  size_t n = n_healthy(s);
+  if (n == 0) n = router_size(s->sick);
+  if (s->cfg->metrics.alb_targets == ECS_ALB_TARGETS_REGISTERED) n = (size_t)s->n_registered;
+  s->targets_area += (double)n * (now - s->targets_at_s);
+  s->targets_at_s = now;
+}
+
+/* Registration in the target group: from ALB registration until the
+ * deregistration completes (SIGTERM follows it, spec §9.5). */
+static void set_registered(task *t, bool registered) {
+  if (t->registered == registered) return;
+  touch_targets(t->svc);
+  t->registered = registered;
+  t->svc->n_registered += registered ? 1 : -1;
+}
+
+static void leave_slow_start(task *t) {
+  ecs_service *s = t->svc;
+  if (t->slow_slot < 0) return;
+  ecs_slow_set_remove(s->slow, t->slow_slot);
+  t->slow_slot = -1;
+  sim_cancel(s->eng, t->slow_ev);
+  t->slow_ev = SIM_NO_HANDLE;
+}
+
+/* Out of the target group's routing (an unhealthy target also exits slow
+ * start, ALB-TG). */
 static void leave_routers(task *t) {
   ecs_service *s = t->svc;
-  if (router_contains(s->healthy, t->inst)) {
-    touch_healthy(s);
-    router_remove(s->healthy, t->inst);
-  }
+  touch_targets(s);
+  if (router_contains(s->healthy, t->inst)) router_remove(s->healthy, t->inst);
+  leave_slow_start(t);
   if (router_contains(s->sick, t->inst)) router_remove(s->sick, t->inst);
 }
 
@@ -278,6 +321,7 @@ static void finalize(task *t) {
   cancel(s, &t->check_ev);
   cancel(s, &t->spot_ev);
   leave_routers(t);
+  set_registered(t, false);
   set_counted(t, false);
   flush_metrics(t);
   accrue_bill(t);
@@ -299,6 +343,7 @@ static void on_kill(sim_engine *eng, void *arg);
 static void sigterm(task *t, double grace_s) {
   ecs_service *s = t->svc;
   cancel(s, &t->ev);
+  set_registered(t, false);
   set_phase(t, PH_STOPPING);
   if (inst_outstanding(t->inst) == 0) finalize(t);
   else t->ev = sim_schedule_in(s->eng, grace_s, on_kill, t);
@@ -308,6 +353,22 @@ static void on_dereg_timeout(sim_engine *eng, void *arg) {
   task *t = arg;
   t->ev = SIM_NO_HANDLE;
   sigterm(t, t->svc->cfg->stop_timeout_s);
+}
+
+/* A draining target has no request left: "if a deregistering target has no
+ * in-flight requests and no active connections", the ALB completes its
+ * deregistration at once (ALB-TG, spec §9.5); its kept-alive connections close
+ * alb.idle_connection_close after the last request [I], at the latest at the
+ * deregistration delay. ECS then sends SIGTERM. Returns false when that is
+ * now (the caller finalizes), else schedules it. */
+static bool await_connections(task *t) {
+  ecs_service *s = t->svc;
+  double close_s = s->cfg->alb.idle_close_s;
+  if (close_s <= 0) return false;
+  cancel(s, &t->ev);
+  double at = fmin(now_s(s) + close_s, t->dereg_end_s);
+  t->ev = sim_schedule(s->eng, at, on_dereg_timeout, t);
+  return true;
 }
 
 /* Stops a task: deregistration first when it is a target (ALB-TG: in-flight
@@ -326,8 +387,11 @@ static void stop_task(task *t) {
   leave_routers(t);
   cancel(s, &t->ev);
   set_phase(t, PH_DRAINING);
-  if (inst_outstanding(t->inst) == 0) finalize(t);
-  else t->ev = sim_schedule_in(s->eng, s->cfg->alb.deregistration_delay_s, on_dereg_timeout, t);
+  t->dereg_end_s = now_s(s) + s->cfg->alb.deregistration_delay_s;
+  if (inst_outstanding(t->inst) > 0)
+    t->ev = sim_schedule(s->eng, t->dereg_end_s, on_dereg_timeout, t);
+  else if (!await_connections(t))
+    finalize(t);
 }
 
 static void on_spot_interruption(sim_engine *eng, void *arg);
@@ -341,7 +405,7 @@ static task *task_alloc(ecs_service *s, bool spot) {
   t->spot = spot;
   t->rev = s->revision;
   t->running_s = INFINITY;
-  t->slow_until_s = -INFINITY;
+  t->slow_slot = -1;
   t->inst = inst_alloc(s->eng, s->rec, &s->icfg, &task_hooks, s, ++s->next_id);
   inst_set_user(t->inst, t);
   t->prev = s->tail;
@@ -408,28 +472,35 @@ static void on_running(sim_engine *eng, void *arg) {
 static void on_registered(sim_engine *eng, void *arg) {
   task *t = arg;
   t->ev = SIM_NO_HANDLE;
+  set_registered(t, true);
   ecs_health_init(&t->health);
   double first = gsl_rng_uniform(t->svc->rng_health) * t->svc->cfg->alb.health_check.interval_s;
   t->check_ev = sim_schedule_in(eng, first, on_check, t);
 }
 
-/* Tasks in slow start, for the rule that a target enters it only when some
- * other healthy target is not in it (ALB-TG). */
-static bool any_healthy_outside_slow_start(const ecs_service *s, double now) {
-  for (const task *u = s->head; u; u = u->next)
-    if (u->ph == PH_SERVING && u->slow_until_s <= now) return true;
-  return false;
+/* The slow start is over: the target takes its full share. */
+static void on_slow_start_end(sim_engine *eng, void *arg) {
+  task *t = arg;
+  t->slow_ev = SIM_NO_HANDLE;
+  ecs_slow_set_remove(t->svc->slow, t->slow_slot);
+  t->slow_slot = -1;
+  router_add(t->svc->healthy, t->inst);
 }
 
 static void become_serving(task *t, bool from_sick) {
   ecs_service *s = t->svc;
   double now = now_s(s);
+  touch_targets(s);
   if (from_sick) router_remove(s->sick, t->inst);
-  else if (s->cfg->alb.slow_start_s > 0 && any_healthy_outside_slow_start(s, now))
-    t->slow_until_s = now + s->cfg->alb.slow_start_s;
   set_phase(t, PH_SERVING);
-  touch_healthy(s);
-  router_add(s->healthy, t->inst);
+  /* ALB-TG: a new target enters slow start only when at least one other
+   * healthy target is not in slow start. */
+  if (!from_sick && s->slow && router_size(s->healthy) > 0) {
+    t->slow_slot = ecs_slow_set_add(s->slow, t, now);
+    t->slow_ev = sim_schedule_in(s->eng, s->cfg->alb.slow_start_s, on_slow_start_end, t);
+  } else {
+    router_add(s->healthy, t->inst);
+  }
   if (from_sick) {
     set_counted(t, true);
     reconcile(s); /* its replacement may now be one too many */
@@ -451,19 +522,21 @@ static void become_sick(task *t) {
   ecs_service *s = t->svc;
   leave_routers(t);
   set_phase(t, PH_SICK);
+  touch_targets(s);
   router_add(s->sick, t->inst);
   set_counted(t, false);
   reconcile(s);
 }
 
 /* One ALB health check (ALB-HC): it fails only when fail_when_saturated is on
- * and the task cannot take a request; results count at the check. */
+ * and every slot of the task is busy, so that the check itself would have to
+ * wait [I]; results count at the check. */
 static void on_check(sim_engine *eng, void *arg) {
   task *t = arg;
   ecs_service *s = t->svc;
   const ecs_health_check_cfg *hc = &s->cfg->alb.health_check;
   t->check_ev = SIM_NO_HANDLE;
-  bool passed = !(hc->fail_when_saturated && !inst_can_accept(t->inst));
+  bool passed = !(hc->fail_when_saturated && !inst_has_slot(t->inst));
   ecs_health before = t->health.state;
   ecs_health after = ecs_health_record(
       &(ecs_health_cfg){hc->interval_s, hc->timeout_s, hc->healthy_threshold,
@@ -579,14 +652,17 @@ static void end_deployment(ecs_service *s, const char *status, const char *reaso
 /* The rolling update (spec §9.6): launch tasks of the new revision while at
  * most maximumPercent of the desired count run or are pending, stop old ones
  * while at least minimumHealthyPercent stay healthy; tasks not yet serving go
- * first. Runs again whenever a task becomes healthy. A deployment that can
- * neither launch nor stop and waits for no task is stuck: logged as Failed. */
+ * first. Runs again whenever a task becomes healthy; complete when no old task
+ * is left and none is still launching. A deployment that can neither launch
+ * nor stop and waits for no task is stuck: logged as Failed. */
 static void deploy_step(ecs_service *s) {
   const ecs_deployment_cfg *dc = &s->cfg->deployment;
   for (;;) {
     int desired = s->scaler.desired;
     rollout r = count_rollout(s);
-    if (r.old == 0) {
+    /* Complete once no old task is left and the new ones all serve: ECS's
+     * steady state (running = desired, healthy), not merely launched. */
+    if (r.old == 0 && r.waiting == 0) {
       end_deployment(s, "Successful", "COMPLETED");
       return;
     }
@@ -681,9 +757,11 @@ static void depart(ecs_service *s, inst_req *r) {
 }
 
 /* A stopping task that has become idle exits (checked in an event of its
- * own: an instance may not be freed from inside its hooks). */
+ * own: an instance may not be freed from inside its hooks); a draining one
+ * first waits for its connections to close (await_connections). */
 static void maybe_idle(task *t) {
   if ((t->ph != PH_DRAINING && t->ph != PH_STOPPING) || inst_outstanding(t->inst) > 0) return;
+  if (t->ph == PH_DRAINING && await_connections(t)) return;
   cancel(t->svc, &t->ev); /* the deregistration or SIGKILL timer is moot */
   t->ev = sim_schedule_in(t->svc->eng, 0, on_lifecycle_idle, t);
 }
@@ -739,24 +817,21 @@ static void on_start(void *owner, instance *inst, inst_req *r) {
   unqueue(owner, r, true);
 }
 
-/* Round robin with slow start (ALB-TG, spec §9.4): a target in slow start
- * takes a request with probability equal to its ramp weight, so its share
- * rises linearly; a few tries, then the last target picked. */
+/* The ALB's choice of target (ALB-TG, spec §9.4): round robin or least
+ * outstanding requests over the healthy targets at full weight; with slow
+ * start, a target in it has weight (now - since) / duration against 1 for the
+ * others, so its share rises linearly: the request goes to the slow-start
+ * set with probability W / (F + W), and within it by weight. O(log n). */
 static instance *pick_target(ecs_service *s) {
-  if (router_size(s->healthy) == 0)
+  if (n_healthy(s) == 0)
     return router_size(s->sick) ? router_pick(s->sick) : NULL; /* fail open (ALB-HC) */
-  instance *inst = router_pick(s->healthy);
-  if (s->cfg->alb.slow_start_s <= 0) return inst;
-  double now = now_s(s);
-  for (size_t tries = router_size(s->healthy); tries > 0; tries--) {
-    task *t = inst_user(inst);
-    if (t->slow_until_s <= now) return inst;
-    double since = t->slow_until_s - s->cfg->alb.slow_start_s;
-    if (gsl_rng_uniform(s->rng_route) < ecs_slow_start_weight(now, since, s->cfg->alb.slow_start_s))
-      return inst;
-    inst = router_pick(s->healthy);
-  }
-  return inst;
+  if (!s->slow || ecs_slow_set_size(s->slow) == 0) return router_pick(s->healthy);
+  double now = now_s(s), full = (double)router_size(s->healthy);
+  double w = ecs_slow_set_weight(s->slow, now);
+  if (full > 0 && gsl_rng_uniform(s->rng_route) * (full + w) >= w)
+    return router_pick(s->healthy);
+  task *t = ecs_slow_set_pick(s->slow, now, gsl_rng_uniform(s->rng_route));
+  return t->inst;
 }
 
 static void ecs_on_arrival(void *state, const wl_request *req) {
@@ -770,7 +845,10 @@ static void ecs_on_arrival(void *state, const wl_request *req) {
     return;
   }
   s->routed++;
-  if (!inst_can_accept(inst)) { /* the task's queue is full */
+  /* A task with a bounded task.backlog that is full: 503 (DESIGN §4). The ALB
+   * itself never refuses a busy target; by default the backlog is unbounded
+   * and only the idle timeout (504) limits the wait. */
+  if (!inst_can_accept(inst)) {
     out_error(s->rec, now, 503);
     return;
   }
@@ -796,35 +874,54 @@ static void ecs_on_arrival(void *state, const wl_request *req) {
 
 static void on_publish(sim_engine *eng, void *arg);
 
-/* End of a metric period: one datapoint per metric (ALB ones every minute),
- * published after the delay (spec §3.3); billing accrues. */
+/* A new batch, due at due_s, at the back of q. */
+static batch *queue_push(batch_queue *q, double due_s) {
+  SIM_ASSERT(q->n < q->cap);
+  batch *b = &q->ring[(q->head + q->n++) % q->cap];
+  for (int m = 0; m < ECS_METRIC_COUNT; m++) ecs_statset_clear(&b->dp[m]);
+  b->due_s = due_s;
+  return b;
+}
+
+/* The front batch of q if it is due at now_s (else NULL), taken off q; it
+ * stays valid until the next push. */
+static const batch *queue_pop_due(batch_queue *q, double now_s) {
+  if (q->n == 0 || q->ring[q->head].due_s > now_s + 1e-6) return NULL;
+  const batch *b = &q->ring[q->head];
+  q->head = (q->head + 1) % q->cap;
+  q->n--;
+  return b;
+}
+
+/* End of a metric period: CPU and memory datapoints, and every minute the
+ * ALB's, each published after its delay (spec §3.3); billing accrues. */
 static void on_tick(sim_engine *eng, void *arg) {
   ecs_service *s = arg;
+  double now = now_s(s);
   s->tick++;
   for (task *t = s->head; t; t = t->next) {
     flush_metrics(t);
     accrue_bill(t);
   }
-  SIM_ASSERT(s->ring_n < s->ring_cap);
-  batch *b = &s->ring[(s->ring_head + s->ring_n++) % s->ring_cap];
-  memset(b, 0, sizeof *b);
-  b->has[ECS_METRIC_CPU] = b->has[ECS_METRIC_MEMORY] = true;
+  batch *b = queue_push(&s->ecs_q, now + s->delay_s);
   ecs_util_acc_datapoint(&s->cpu_acc, &b->dp[ECS_METRIC_CPU]);
   ecs_util_acc_datapoint(&s->mem_acc, &b->dp[ECS_METRIC_MEMORY]);
   ecs_util_acc_clear(&s->cpu_acc);
   ecs_util_acc_clear(&s->mem_acc);
   if (s->tick % s->ticks_per_minute == 0) {
-    touch_healthy(s);
-    ecs_statset_clear(&b->dp[ECS_METRIC_REQUESTS]);
+    touch_targets(s);
+    b = queue_push(&s->alb_q, now + s->alb_delay_s);
     /* "ELB reports metrics only when requests are flowing" vs "Always
      * reported" (spec §3.2, §12.8): metrics.alb_report_when_idle. */
     if (s->arrived > 0 || s->cfg->metrics.alb_report_when_idle)
       ecs_statset_add(&b->dp[ECS_METRIC_REQUESTS],
                       ecs_request_count_per_target(s->routed, s->arrived,
-                                                   s->healthy_area / 60.0));
-    b->has[ECS_METRIC_REQUESTS] = true;
-    s->routed = s->arrived = s->healthy_area = 0;
+                                                   s->targets_area / 60.0));
+    s->routed = s->arrived = s->targets_area = 0;
   }
+  /* One publication per ECS period; the ALB's datapoints are taken by the
+   * first at or after they are due (the same instant unless the delay is a
+   * fraction of a period that does not line up). */
   sim_schedule_in(eng, s->delay_s, on_publish, s);
   sim_schedule_in(eng, s->period_s, on_tick, s);
 }
@@ -893,17 +990,20 @@ static void propose(ecs_service *s, const policy *p, ecs_proposal *out) {
  * decides, the scheduler applies. */
 static void on_publish(sim_engine *eng, void *arg) {
   ecs_service *s = arg;
-  SIM_ASSERT(s->ring_n > 0);
-  batch *b = &s->ring[s->ring_head];
-  s->ring_head = (s->ring_head + 1) % s->ring_cap;
-  s->ring_n--;
-  bool any = false;
+  double now = now_s(s);
+  const batch *b = queue_pop_due(&s->ecs_q, now);
+  SIM_ASSERT(b);
   for (int i = 0; i < s->n_feeds; i++) {
     feed *f = &s->feeds[i];
     f->evaluated = false;
-    if (b->has[f->metric]) feed_datapoint(s, f, &b->dp[f->metric]);
-    any = any || f->evaluated;
+    if (f->metric != ECS_METRIC_REQUESTS) feed_datapoint(s, f, &b->dp[f->metric]);
   }
+  while ((b = queue_pop_due(&s->alb_q, now)))
+    for (int i = 0; i < s->n_feeds; i++)
+      if (s->feeds[i].metric == ECS_METRIC_REQUESTS)
+        feed_datapoint(s, &s->feeds[i], &b->dp[ECS_METRIC_REQUESTS]);
+  bool any = false;
+  for (int i = 0; i < s->n_feeds; i++) any = any || s->feeds[i].evaluated;
   if (!any || s->n_pol == 0) return;
   for (int i = 0; i < s->n_pol; i++) propose(s, &s->pol[i], &s->props[i]);
   int before = s->scaler.desired;
@@ -1028,10 +1128,11 @@ static void start_initial_tasks(ecs_service *s) {
     t->bill_from_s = now_s(s);
     start_running(t);
     set_phase(t, PH_REGISTERING);
+    set_registered(t, true);
     ecs_health_init(&t->health);
     t->health.state = ECS_HEALTH_HEALTHY;
     set_phase(t, PH_SERVING);
-    touch_healthy(s);
+    touch_targets(s);
     router_add(s->healthy, t->inst);
     arm_spot(t);
     if (s->cfg->alb.health_check.fail_when_saturated)
@@ -1070,15 +1171,20 @@ static void *ecs_create(const void *cfg_v, const platform_ctx *ctx, sim_error *e
                                                                      : ROUTER_ROUND_ROBIN;
   s->healthy = router_alloc(rp, NULL);
   s->sick = router_alloc(rp, NULL);
+  if (cfg->alb.slow_start_s > 0) s->slow = ecs_slow_set_alloc(cfg->alb.slow_start_s);
   s->period_s = cfg->metrics.period_s;
   s->delay_s = cfg->metrics.publish_delay_periods * s->period_s;
+  s->alb_delay_s = cfg->metrics.publish_delay_periods * 60.0; /* ALB-CWM: 60 s periods */
   s->ticks_per_minute = (int)lround(60.0 / s->period_s);
-  s->ring_cap = (int)ceil(cfg->metrics.publish_delay_periods) + 2;
-  s->ring = sim_xcalloc((size_t)s->ring_cap, sizeof *s->ring);
+  /* Batches in flight: the delay in periods, rounded up, plus the one being
+   * published; the ALB's may wait up to one ECS period more. */
+  s->ecs_q.cap = s->alb_q.cap = (int)ceil(cfg->metrics.publish_delay_periods) + 2;
+  s->ecs_q.ring = sim_xcalloc((size_t)s->ecs_q.cap, sizeof *s->ecs_q.ring);
+  s->alb_q.ring = sim_xcalloc((size_t)s->alb_q.cap, sizeof *s->alb_q.ring);
   ecs_util_acc_clear(&s->cpu_acc);
   ecs_util_acc_clear(&s->mem_acc);
   ecs_bucket_init(&s->bucket, cfg->launch.burst, cfg->launch.rate_per_s, now_s(s));
-  s->healthy_at_s = now_s(s);
+  s->targets_at_s = now_s(s);
   build_policies(s);
   ecs_scaler_cfg sc = {.min_capacity = cfg->capacity.min, .max_capacity = cfg->capacity.max,
                        .out_cooldown_base = (ecs_cooldown_base)cfg->scaling.cooldown_base,
@@ -1116,6 +1222,7 @@ static void ecs_destroy(void *state) {
   if (!s) return;
   router_free(s->healthy); /* before the instances: it clears their slots */
   router_free(s->sick);
+  ecs_slow_set_free(s->slow);
   for (task *t = s->head, *next; t; t = next) {
     next = t->next;
     inst_free(t->inst);
@@ -1131,7 +1238,8 @@ static void ecs_destroy(void *state) {
   free(s->pol);
   free(s->props);
   free(s->sched);
-  free(s->ring);
+  free(s->ecs_q.ring);
+  free(s->alb_q.ring);
   inst_req_pool_free(s->pool);
   if (s->rng_launch) gsl_rng_free(s->rng_launch);
   if (s->rng_health) gsl_rng_free(s->rng_health);

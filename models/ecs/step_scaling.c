@@ -154,6 +154,7 @@ void ecs_step_propose(const ecs_step_policy *sp, const ecs_alarm_cfg *alarm, dou
                       int base, const char *metric, ecs_proposal *out) {
   *out = (ecs_proposal){.policy = sp->name, .metric = metric, .value = m,
                         .kind = ECS_POLICY_STEP, .dir = ECS_DIR_NONE, .capacity = base,
+                        .base = base,
                         .out_cooldown_s = sp->cooldown_s, .in_cooldown_s = sp->cooldown_s};
   bool upwards = alarm->cmp == ECS_CMP_GT || alarm->cmp == ECS_CMP_GE;
   int i = ecs_step_find(sp->steps, sp->n_steps, alarm->threshold, m, upwards);

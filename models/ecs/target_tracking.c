@@ -98,11 +98,16 @@ void ecs_tt_propose(const ecs_tt_policy *tp, const ecs_tt_inputs *in, ecs_propos
     out->value = in->latest;
     out->capacity = 1;
   } else if (in->high == ECS_ALARM_ALARM) {
+    /* After a scale from zero AAS "resumes scaling based on the actual running
+     * task count" (ECS-AS, spec §5.3): a cooldown base of 0 tasks (the wake-up
+     * was the initiating scale-out) gives way to the running count. */
+    out->base = in->base_out > 0 ? in->base_out : in->running;
     out->dir = ECS_DIR_OUT;
     out->value = in->m_high;
-    out->capacity = ecs_tt_scale_out_capacity(in->base_out, in->m_high, tp->target);
+    out->capacity = ecs_tt_scale_out_capacity(out->base, in->m_high, tp->target);
   } else if (in->low == ECS_ALARM_ALARM && !tp->disable_scale_in) {
     out->dir = ECS_DIR_IN;
+    out->base = in->running;
     out->value = in->m_low;
     out->reason = ecs_tt_scale_in(in->running, in->m_low, tp->target, in->min_capacity,
                                   tp->max_scale_in_step, &out->capacity);

@@ -90,15 +90,18 @@ typedef struct ecs_tt_inputs {
                                 scale-in is disabled: AAS creates no AlarmLow) */
   double m_high, m_low;      /* metric values for the formula from each alarm */
   double latest;             /* the latest datapoint (NaN when missing) */
-  int base_out;              /* ecs_scaler_base for a scale-out */
+  int base_out;              /* ecs_scaler_base for a scale-out; 0 after a
+                                scale from zero: the running count is used */
   int running;               /* RUNNING tasks, the scale-in base (ECS-AS) */
   int desired;
   int min_capacity;
 } ecs_tt_inputs;
 
 /* The policy's proposal: wake from zero (ecs_tt_wakes_from_zero), else scale
- * out while AlarmHigh is in ALARM, else scale in while AlarmLow is; else not
- * invoked (dir NONE, no reason). */
+ * out while AlarmHigh is in ALARM (from base_out, or from the running count
+ * when base_out is 0: scaling resumes from it after a scale from zero,
+ * ECS-AS), else scale in while AlarmLow is; else not invoked (dir NONE, no
+ * reason). */
 void ecs_tt_propose(const ecs_tt_policy *tp, const ecs_tt_inputs *in, ecs_proposal *out);
 
 #endif
