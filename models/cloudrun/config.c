@@ -274,10 +274,10 @@ static const cfg_schema prices_schema = {.name = "cloudrun prices", .size = size
 
 #define IMPORT(m) offsetof(crun_import_cfg, m)
 static const cfg_field import_fields[] = {
-    {.key = "service", .type = CFG_STRING, .offset = IMPORT(service),
+    {.key = "service", .type = CFG_PATH, .offset = IMPORT(service),
      .doc = "a service exported by `gcloud run services describe SERVICE --format export` "
             "(Knative Service YAML); keys given in the scenario win"},
-    {.key = "config_autoscaler", .type = CFG_STRING, .offset = IMPORT(config_autoscaler),
+    {.key = "config_autoscaler", .type = CFG_PATH, .offset = IMPORT(config_autoscaler),
      .doc = "a Knative config-autoscaler ConfigMap (YAML) for the kpa keys"},
     {.key = NULL}};
 static const cfg_schema import_schema = {.name = "cloudrun import",

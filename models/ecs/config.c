@@ -470,10 +470,10 @@ static const cfg_schema deploy_event_schema = {
     .name = "ecs deployments", .size = sizeof(ecs_deploy_event_cfg), .fields = deploy_event_fields};
 
 static const cfg_field import_fields[] = {
-    {.key = "policies", .type = CFG_STRING, .offset = F(ecs_import_cfg, policies),
+    {.key = "policies", .type = CFG_PATH, .offset = F(ecs_import_cfg, policies),
      .doc = "JSON of `aws application-autoscaling describe-scaling-policies` (relative to "
             "the working directory); its policies are added to `policies`"},
-    {.key = "alarms", .type = CFG_STRING, .offset = F(ecs_import_cfg, alarms),
+    {.key = "alarms", .type = CFG_PATH, .offset = F(ecs_import_cfg, alarms),
      .doc = "JSON of `aws cloudwatch describe-alarms`: the alarms of imported step policies"},
     {.key = "resource_id", .type = CFG_STRING, .offset = F(ecs_import_cfg, resource_id),
      .doc = "take only this service's policies (service/<cluster>/<service>)"},

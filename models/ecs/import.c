@@ -62,19 +62,6 @@ static int read_all(const char *path, char **text, size_t *len, sim_error *err) 
   return SIM_OK;
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t left) {
-  if (s[0] < 0x80) return 1;
-  size_t n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
-             : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
-  if (!n || n > left) return 0;
-  for (size_t i = 1; i < n; i++)
-    if ((s[i] & 0xC0) != 0x80) return 0;
-  if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F))) return 0;
-  if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))) return 0;
-  return n;
-}
-
 /* Checks that text can be the CLI's JSON before YAML parsing sees it: an
  * object, in UTF-8 (RFC 8259 §8.1), with no line starting with '%' (a YAML
  * directive, never JSON). This keeps YAML-only syntax away from the parser. */
@@ -87,12 +74,14 @@ static int check_json_text(const char *text, size_t len, const char *path, sim_e
     return sim_errorf(err, SIM_EINPUT,
                       "%s: expected a JSON object (the AWS CLI's output with --output json)",
                       path);
+  long bad = cfg_utf8_invalid_line(text, len);
+  if (bad) return sim_errorf(err, SIM_EINPUT, "%s:%ld: invalid UTF-8 (JSON is UTF-8)", path, bad);
   long line = 1;
-  for (; i < len; line += u[i] == '\n', i += utf8_len(u + i, len - i)) {
-    if (!utf8_len(u + i, len - i))
-      return sim_errorf(err, SIM_EINPUT, "%s:%ld: invalid UTF-8 (JSON is UTF-8)", path, line);
-    if (u[i] == '\n' && i + 1 < len && u[i + 1] == '%')
-      return sim_errorf(err, SIM_EINPUT, "%s:%ld: '%%' starts a line: not JSON", path, line + 1);
+  for (; i < len; i++) {
+    if (u[i] != '\n') continue;
+    line++;
+    if (i + 1 < len && u[i + 1] == '%')
+      return sim_errorf(err, SIM_EINPUT, "%s:%ld: '%%' starts a line: not JSON", path, line);
   }
   return SIM_OK;
 }
