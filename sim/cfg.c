@@ -208,6 +208,16 @@ int cfg_parse(cfg_ctx *ctx, const char *text, size_t len, struct fy_document **o
     return sim_errorf(&ctx->err, SIM_ESCENARIO, "%s:%ld: invalid UTF-8 (YAML text is UTF-8)",
                       ctx->file, bad);
   }
+  /* libfyaml 0.7.12 can crash on a NUL byte inside the text (found by fuzzing:
+   * tests/fuzz/regressions/scenario/nul-after-tab-segfaults); YAML forbids it. */
+  const char *nul = memchr(text, '\0', len);
+  if (nul) {
+    long line = 1;
+    for (const char *c = text; c < nul; c++) line += *c == '\n';
+    *out = NULL;
+    return sim_errorf(&ctx->err, SIM_ESCENARIO, "%s:%ld: a NUL byte: not YAML text", ctx->file,
+                      line);
+  }
   if (!ctx->diag) ctx->diag = collecting_diag();
   struct fy_parse_cfg pc = {.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT, .diag = ctx->diag};
   size_t before = diag_count(ctx->diag);

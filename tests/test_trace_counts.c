@@ -101,6 +101,23 @@ static void test_thinned_counts(void) {
   trace_cfg_free(&c);
 }
 
+/* A window starting inside an interval of a huge count skips the requests
+ * before it without drawing them: 10^12 in an hour, window of its last 10 ms,
+ * keeps Binomial(10^12, 1/360000) of them, and does so at once. */
+static void test_window_inside_huge_count(void) {
+  trace_write("/tmp/scalesim_test_counts_huge.csv", "time,count\n0,1000000000000\n");
+  wl_trace_cfg c = trace_cfg("/tmp/scalesim_test_counts_huge.csv", WL_FMT_COUNTS);
+  c.interval_s = 3600;
+  wl_transform_cfg tf;
+  wl_transform_defaults(&tf);
+  tf.start = "3599990ms";
+  trace_summary s = trace_read_all(&c, &tf);
+  double want = 1e12 / 360000, sd = sqrt(want);
+  CHECK_ABS(s.n, want, 5 * sd, "window inside a huge interval: the requests after its start");
+  CHECK(s.ordered && s.first_s >= 0 && s.last_s <= 0.01, "and only those, rebased");
+  trace_cfg_free(&c);
+}
+
 static void test_spread_modes(void) {
   trace_write("/tmp/scalesim_test_counts.csv", "time,count\n0,2\n60,3\n180,1\n");
   wl_trace_cfg c = trace_cfg("/tmp/scalesim_test_counts.csv", WL_FMT_COUNTS);
@@ -217,6 +234,7 @@ int main(void) {
   test_worldcup_totals();
   test_worldcup_windows();
   test_thinned_counts();
+  test_window_inside_huge_count();
   test_spread_modes();
   test_nasa_per_second();
   test_malformed();

@@ -42,3 +42,40 @@ bool wl_interval_next(wl_interval *iv, gsl_rng *rng, double *t_s) {
   *t_s = iv->t0_s + iv->x * iv->len_s;
   return true;
 }
+
+void wl_interval_skip_before(wl_interval *iv, gsl_rng *rng, double t_s) {
+  double end_s = iv->t0_s + iv->len_s;
+  if (t_s <= iv->t0_s || iv->i == iv->n) return;
+  if (t_s >= end_s) {
+    iv->i = iv->n; /* every request of the interval is before t_s */
+    return;
+  }
+  double frac = (t_s - iv->t0_s) / iv->len_s;
+  switch (iv->mode) {
+    case WL_SPREAD_POISSON:
+      /* Memoryless: the process after t_s is the same process. */
+      if (iv->x < t_s) iv->x = t_s;
+      return;
+    case WL_SPREAD_UNIFORM: {
+      /* Of the m uniforms still to place on [x, 1], those below frac number
+       * Binomial(m, (frac - x) / (1 - x)); the rest are uniform on [frac, 1]. */
+      if (frac <= iv->x) return;
+      uint64_t m = iv->n - iv->i;
+      double p = (frac - iv->x) / (1 - iv->x);
+      uint64_t below = m > UINT32_MAX ? (uint64_t)llround(p * (double)m)
+                                      : gsl_ran_binomial(rng, p, (unsigned)m);
+      iv->i += below;
+      iv->x = frac;
+      return;
+    }
+    case WL_SPREAD_EQUIDISTANT: {
+      /* Request i sits at (i + 1/2) / n: skip those below frac. */
+      double first = ceil(frac * (double)iv->n - 0.5);
+      if (first > (double)iv->i) iv->i = first >= (double)iv->n ? iv->n : (uint64_t)first;
+      return;
+    }
+    default:
+      iv->i = iv->n; /* all at the interval's start, which is before t_s */
+      return;
+  }
+}

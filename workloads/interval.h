@@ -29,4 +29,10 @@ void wl_interval_start(wl_interval *iv, int mode, double t0_s, double len_s, uin
  * false when the interval is used up. */
 bool wl_interval_next(wl_interval *iv, gsl_rng *rng, double *t_s);
 
+/* Drops the requests the interval would place before t_s without drawing
+ * them one by one (a window that starts inside an interval of a huge count
+ * must not expand it; found by fuzzing: tests/fuzz/regressions/trace_counts/
+ * window-start-inside-huge-count-hangs). The rest keep their distribution. */
+void wl_interval_skip_before(wl_interval *iv, gsl_rng *rng, double t_s);
+
 #endif

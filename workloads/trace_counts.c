@@ -115,12 +115,18 @@ static int read_counts(wl_parser *p, wl_rec *out, sim_error *err) {
     if (p->env->count_keep > 0 && p->env->count_keep < 1) n = gsl_ran_binomial(p->env->thin_rng, p->env->count_keep, (unsigned)n);
     if (n == 0) continue;
     wl_interval_start(&p->iv, p->env->cfg->spread, t0, p->interval_s, n);
+    wl_interval_skip_before(&p->iv, p->env->spread_rng, p->skip_before_s);
     p->in_interval = true;
     p->iv_line = p->csv ? wl_csv_line(p->csv) : wl_linebuf_lineno(p->lb);
   }
 }
 
-static void skip_counts(wl_parser *p, double t_s) { p->skip_before_s = t_s; }
+static void skip_counts(wl_parser *p, double t_s) {
+  p->skip_before_s = t_s;
+  /* The interval being expanded may straddle t_s (the first record, read to
+   * fix the origin, started it). */
+  if (p->in_interval) wl_interval_skip_before(&p->iv, p->env->spread_rng, t_s);
+}
 
 static void free_counts(wl_parser *p) {
   if (!p) return;
