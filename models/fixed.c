@@ -11,7 +11,14 @@
  * timeout — every request has the same deadline arrival + timeout, so the
  * requests in the platform, kept in arrival order, are also in deadline order:
  * one timer for the oldest fails it with 504 (O(1) per request).
- * Cost — instances exist for the whole run, so the bill is settled at finish. */
+ * Cost — the bill is settled whenever the number of instances changes (a
+ * fault) and at finish.
+ * Faults (models/faults.h, docs/faults.md) — lose_instances and lose_zone kill
+ * instances at once: the requests in them fail with 500 (the instance died
+ * under them; DESIGN.md §4). A fixed fleet has no scheduler to replace them, so
+ * a lost instance stays lost unless the fault sets `replace_after`: then a new
+ * instance, ready at once, takes its place that long after. Nothing starts in
+ * a fixed fleet, so start_failures and slow_starts are rejected at load. */
 #include "models/fixed.h"
 
 #include <math.h>
@@ -32,8 +39,9 @@ typedef struct fixed {
   out_recorder *rec;
   gsl_rng *rng; /* the random router's stream, else NULL */
   inst_req_pool *pool;
-  instance **inst;
+  instance **inst; /* the live instances (room for cfg.instances) */
   int n_inst;
+  uint64_t next_id;
   router *route; /* per_instance: every instance; central: those with a free slot */
   inst_req *queue_head, *queue_tail; /* central FIFO, through next/prev */
   long queue_len;
@@ -289,8 +297,8 @@ static void arrive_central(fixed *f, inst_req *r) {
 }
 
 static void arrive_per_instance(fixed *f, inst_req *r) {
-  instance *inst = router_pick(f->route);
-  if (!inst_can_accept(inst)) {
+  instance *inst = router_pick(f->route); /* NULL once every instance is lost */
+  if (!inst || !inst_can_accept(inst)) {
     out_error(f->rec, now_s(f), 503);
     inst_req_put(f->pool, r);
     return;
@@ -309,6 +317,98 @@ static void fixed_on_arrival(void *state, const wl_request *req) {
   r->wait_s = req->wait_s;
   if (f->cfg.queue == FIXED_QUEUE_CENTRAL) arrive_central(f, r);
   else arrive_per_instance(f, r);
+}
+
+/* --- faults ------------------------------------------------------------------ */
+
+/* Reports the cost of the instances that existed since the last settlement. */
+static void settle_bill(fixed *f) {
+  double t = now_s(f);
+  double cost = f->n_inst * f->cfg.price_per_instance_hour * (t - f->billed_until_s) / 3600;
+  if (cost > 0) out_count(f->rec, t, OUT_COST_USD, cost);
+  f->billed_until_s = t;
+}
+
+static const inst_config *instance_config(const fixed *f, inst_config *icfg) {
+  const fixed_instance_cfg *ic = &f->cfg.instance;
+  *icfg = (inst_config){.vcpu = ic->vcpu,
+                        .speed = 1,
+                        .memory_mib = ic->memory_mib,
+                        .base_mem_mib = ic->base_memory_mib,
+                        .req_mem_mib = ic->memory_per_request_mib,
+                        .max_concurrency = ic->max_concurrency,
+                        .backlog_max = ic->backlog};
+  return icfg;
+}
+
+/* Adds a READY instance to the fleet and the router. */
+static instance *add_instance(fixed *f) {
+  inst_config icfg;
+  SIM_ASSERT(f->n_inst < f->cfg.instances);
+  instance *inst = inst_alloc(f->eng, f->rec, instance_config(f, &icfg), &fixed_hooks, f,
+                              ++f->next_id);
+  inst_set_state(inst, INST_READY);
+  router_add(f->route, inst);
+  f->inst[f->n_inst++] = inst;
+  return inst;
+}
+
+/* A request in a killed instance fails with 500. */
+static void fail_evicted(void *arg, inst_req *r) {
+  fixed *f = arg;
+  unqueue(f, r, false);
+  out_error(f->rec, now_s(f), 500);
+  depart(f, r);
+}
+
+/* Kills an instance: its requests fail, it stops at once (the caller takes
+ * it out of f->inst). */
+static void kill_instance(fixed *f, instance *inst) {
+  if (router_contains(f->route, inst)) router_remove(f->route, inst);
+  inst_evict_all(inst, fail_evicted, f);
+  inst_set_state(inst, INST_STOPPED);
+  out_count(f->rec, now_s(f), OUT_INSTANCE_STOPS, 1);
+  inst_free(inst);
+}
+
+/* A replacement is ready: it joins, and in central mode takes queued requests
+ * into its free slots. */
+static void on_replacement(sim_engine *eng, void *arg) {
+  fixed *f = arg;
+  settle_bill(f);
+  instance *inst = add_instance(f);
+  out_count(f->rec, now_s(f), OUT_INSTANCE_STARTS, 1);
+  if (f->cfg.queue != FIXED_QUEUE_CENTRAL) return;
+  while (f->queue_head && inst_has_slot(inst)) on_slot_free(f, inst);
+  refresh_route(f, inst);
+}
+
+static int fixed_on_fault(void *state, const fault_event *ev) {
+  fixed *f = state;
+  if (!ev->begin) return 0;
+  instance **victims = sim_xmalloc(((size_t)f->n_inst + 1) * sizeof *victims);
+  size_t k = fault_select(ev, f->inst, (size_t)f->n_inst, victims);
+  settle_bill(f);
+  /* The victims come in the order of f->inst: one pass kills and compacts. */
+  int keep = 0;
+  for (int i = 0, n = f->n_inst, j = 0; i < n; i++) {
+    if ((size_t)j < k && f->inst[i] == victims[j]) {
+      kill_instance(f, victims[j++]);
+      if (ev->cfg->replace) sim_schedule_in(f->eng, ev->cfg->replace_after_s, on_replacement, f);
+    } else {
+      f->inst[keep++] = f->inst[i];
+    }
+  }
+  f->n_inst = keep;
+  free(victims);
+  return (int)k;
+}
+
+static const char *fixed_fault_check(const void *cfg, const fault_cfg *fc) {
+  if (fc->kind == FAULT_START_FAILURES || fc->kind == FAULT_SLOW_STARTS)
+    return "fixed instances are ready from the start and never start (lose_instances with "
+           "replace_after models a replacement)";
+  return NULL;
 }
 
 /* --- the platform type -------------------------------------------------------- */
@@ -357,21 +457,8 @@ static void *fixed_create(const void *cfg_v, const platform_ctx *ctx, sim_error 
   }
   f->pool = inst_req_pool_alloc();
   f->route = router_alloc((router_policy)cfg->router, f->rng);
-  f->n_inst = cfg->instances;
-  f->inst = sim_xcalloc((size_t)f->n_inst, sizeof *f->inst);
-  const fixed_instance_cfg *ic = &cfg->instance;
-  inst_config icfg = {.vcpu = ic->vcpu,
-                      .speed = 1,
-                      .memory_mib = ic->memory_mib,
-                      .base_mem_mib = ic->base_memory_mib,
-                      .req_mem_mib = ic->memory_per_request_mib,
-                      .max_concurrency = ic->max_concurrency,
-                      .backlog_max = ic->backlog};
-  for (int i = 0; i < f->n_inst; i++) {
-    f->inst[i] = inst_alloc(f->eng, f->rec, &icfg, &fixed_hooks, f, (uint64_t)i + 1);
-    inst_set_state(f->inst[i], INST_READY);
-    router_add(f->route, f->inst[i]);
-  }
+  f->inst = sim_xcalloc((size_t)cfg->instances, sizeof *f->inst);
+  for (int i = 0; i < cfg->instances; i++) add_instance(f);
   out_gauge_set(f->rec, sim_now(f->eng), OUT_DESIRED, f->n_inst);
   return f;
 fail:
@@ -381,14 +468,8 @@ fail:
 
 static uint64_t fixed_in_flight(const void *state) { return ((const fixed *)state)->in_flight; }
 
-/* Every instance has existed since the start: bill them up to now. */
-static void fixed_finish(void *state) {
-  fixed *f = state;
-  double t = now_s(f);
-  double cost = f->n_inst * f->cfg.price_per_instance_hour * (t - f->billed_until_s) / 3600;
-  if (cost > 0) out_count(f->rec, t, OUT_COST_USD, cost);
-  f->billed_until_s = t;
-}
+/* The instances that exist owe their bill up to now. */
+static void fixed_finish(void *state) { settle_bill(state); }
 
 /* Frees the model without touching the engine or the recorder (the run is
  * over); requests still in flight go with the pool. */
@@ -412,4 +493,6 @@ const platform_type platform_fixed = {
     .in_flight = fixed_in_flight,
     .finish = fixed_finish,
     .destroy = fixed_destroy,
+    .on_fault = fixed_on_fault,
+    .fault_check = fixed_fault_check,
 };

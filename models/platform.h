@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "models/faults.h"
 #include "output/recorder.h"
 #include "sim/cfg.h"
 #include "sim/engine.h"
@@ -42,6 +43,17 @@ typedef struct platform_type {
    * of the CPU utilisation target the autoscaler tracks, for the report's CPU
    * chart; NULL when it tracks none. */
   const char *(*cpu_target_key)(const void *cfg);
+  /* Optional: a fault of the scenario (models/faults.h) begins or ends now.
+   * Returns the number of instances a lose_instances or lose_zone fault took
+   * (>= 0), else 0. The runner applies degraded_dependency itself and never
+   * passes it here. A model without on_fault accepts no other fault. */
+  int (*on_fault)(void *state, const fault_event *ev);
+  /* Optional, with on_fault: why the model cannot apply fault f under cfg (a
+   * short clause, e.g. "fixed instances never start"), or NULL when it can.
+   * Asked when the scenario loads, so a fault a model cannot apply is an
+   * error then, naming the platform and the fault. Without it every kind
+   * on_fault receives is applied. */
+  const char *(*fault_check)(const void *cfg, const fault_cfg *f);
 } platform_type;
 
 /* The registry: looks a type up by kind; NULL when unknown. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/units.h"
 
 static void note(out_notes *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(out_notes *n, const char *fmt, ...) {
@@ -260,6 +261,197 @@ static void reaction_note(out_notes *n, const out_run_platform *p, const out_sur
        tail);
 }
 
+/* --- faults ------------------------------------------------------------------------ */
+
+/* The scenario's p99 SLO in seconds (settings.csv `slo.latency_p99`), or NaN. */
+static double slo_p99_s(const out_run *run) {
+  for (size_t i = 0; i < run->n_settings; i++) {
+    const out_setting_row *s = &run->settings[i];
+    double v;
+    if (!*s->platform && strcmp(s->key, "slo.latency_p99") == 0 &&
+        sim_parse_duration(s->value, &v, NULL, 0) == 0 && v > 0)
+      return v;
+  }
+  return NAN;
+}
+
+/* The columns a fault note reads. */
+typedef struct fault_view {
+  size_t n;
+  const double *start, *arrivals, *p99, *ready, *desired;
+} fault_view;
+
+static bool fault_view_open(const out_run_platform *p, fault_view *v) {
+  *v = (fault_view){0};
+  if (!p->ts || p->ts->n_rows == 0) return false;
+  v->n = p->ts->n_rows;
+  v->start = out_table_col(p->ts, "t_s");
+  v->arrivals = out_table_col(p->ts, "arrivals");
+  v->p99 = out_table_col(p->ts, "latency_p99_s");
+  v->ready = out_table_col(p->ts, "ready");
+  v->desired = out_table_col(p->ts, "desired");
+  return v->start && v->arrivals && v->p99;
+}
+
+/* Index of the interval holding t (the last one starting at or before it). */
+static size_t interval_at(const fault_view *v, double t) {
+  size_t i = 0;
+  while (i + 1 < v->n && v->start[i + 1] <= t) i++;
+  return i;
+}
+
+static bool breaches(const fault_view *v, size_t i, double slo_s) {
+  bool had_requests = !isnan(v->arrivals[i]) && v->arrivals[i] > 0;
+  return had_requests && (isnan(v->p99[i]) || v->p99[i] > slo_s);
+}
+
+/* The first interval from k0 on that starts OUT_FAULT_STABLE_INTERVALS
+ * intervals within the SLO and is later than every breach up to the
+ * interval k_end (where the fault's window ends); v->n when there is none. */
+static size_t recovery_interval(const fault_view *v, size_t k0, size_t k_end, double slo_s) {
+  size_t from = k0, run = 0;
+  for (size_t i = k0; i <= k_end && i < v->n; i++)
+    if (breaches(v, i, slo_s)) from = i + 1;
+  for (size_t i = from; i < v->n; i++) {
+    run = breaches(v, i, slo_s) ? 0 : run + 1;
+    if (run == OUT_FAULT_STABLE_INTERVALS) return i + 1 - run;
+  }
+  return v->n;
+}
+
+/* The end of a fault's window: the time of the next fault_end row with the
+ * same status, or its start for an instantaneous fault. */
+static double fault_end_s(const out_run_platform *p, size_t begin) {
+  const out_decision_row *b = &p->decisions[begin];
+  for (size_t i = begin + 1; i < p->n_decisions; i++) {
+    const out_decision_row *d = &p->decisions[i];
+    if (strcmp(d->source, "fault") == 0 && strcmp(d->event, "fault_end") == 0 &&
+        strcmp(d->status, b->status) == 0)
+      return d->t_s;
+  }
+  return b->t_s;
+}
+
+static bool is_fault_begin(const out_decision_row *d) {
+  return strcmp(d->source, "fault") == 0 && strcmp(d->event, "fault_begin") == 0;
+}
+
+/* The ready count a platform kept before the fault: the mean ready count of
+ * the interval before it, or the desired count then when lower (instances
+ * beyond the need, kept only until their idle retention ends, are not
+ * replaced). NaN when unknown. */
+static double ready_level(const fault_view *v, size_t k0) {
+  if (!v->ready || k0 == 0) return NAN;
+  double level = v->ready[k0 - 1];
+  if (v->desired && v->desired[k0 - 1] < level) level = v->desired[k0 - 1];
+  return level;
+}
+
+/* When the mean ready count is back within half an instance of its level
+ * before the fault: the end of the first such interval after the fault's own
+ * (whose mean mixes before and after), or NaN. */
+static double ready_back_s(const fault_view *v, size_t k0) {
+  double level = ready_level(v, k0);
+  if (isnan(level)) return NAN;
+  double res = v->n > 1 ? v->start[1] - v->start[0] : 0;
+  for (size_t i = k0 + 1; i < v->n; i++)
+    if (!isnan(v->ready[i]) && v->ready[i] >= level - 0.5) return v->start[i] + res;
+  return NAN;
+}
+
+/* The largest p99 over intervals [a, b). */
+static double p99_peak(const fault_view *v, size_t a, size_t b) {
+  double peak = NAN;
+  for (size_t i = a; i < b && i < v->n; i++)
+    if (!isnan(v->p99[i]) && (isnan(peak) || v->p99[i] > peak)) peak = v->p99[i];
+  return peak;
+}
+
+/* Sentences on recovery against the SLO; sets *until_s to the end of the
+ * fault's period: the end of the stable intervals that confirm recovery, or
+ * the window's end, whichever is later. */
+static void recovery_text(const fault_view *v, size_t k0, double t0, double end_s, double slo_s,
+                          char *buf, size_t len, double *until_s) {
+  char a[32], b[32], c[32];
+  *until_s = end_s + OUT_SURGE_IMPACT_S;
+  if (isnan(slo_s)) {
+    snprintf(buf, len, " No SLO is set (slo: {latency_p99: ...}), so recovery is not measured.");
+    return;
+  }
+  size_t j = recovery_interval(v, k0, interval_at(v, end_s), slo_s);
+  const char *before = k0 > 0 && breaches(v, k0 - 1, slo_s)
+                           ? " (p99 was already above it in the interval before)" : "";
+  if (j == v->n) {
+    snprintf(buf, len, " p99 did not stay under the SLO (%s) for %d intervals before the run "
+             "ended%s.", out_fmt_duration(slo_s, a, sizeof a), OUT_FAULT_STABLE_INTERVALS, before);
+    return;
+  }
+  double res = v->n > 1 ? v->start[1] - v->start[0] : 0;
+  *until_s = fmax(v->start[j] + OUT_FAULT_STABLE_INTERVALS * res, end_s);
+  if (j == k0)
+    snprintf(buf, len, " p99 stayed under the SLO (%s): recovery time 0.",
+             out_fmt_duration(slo_s, a, sizeof a));
+  else {
+    char after_end[96] = "", d[32];
+    if (end_s > t0 && v->start[j] > end_s)
+      snprintf(after_end, sizeof after_end, " (%s after its window ended)",
+               out_fmt_duration(v->start[j] - end_s, d, sizeof d));
+    snprintf(buf, len, " Recovery time %s%s: p99 was back under the SLO (%s) at %s and stayed "
+             "there for %d intervals%s.", out_fmt_duration(fmax(0, v->start[j] - t0), a, sizeof a),
+             after_end, out_fmt_duration(slo_s, b, sizeof b),
+             out_fmt_clock(v->start[j], c, sizeof c), OUT_FAULT_STABLE_INTERVALS, before);
+  }
+}
+
+static void fault_note(out_notes *n, const out_run_platform *p, size_t row, double slo_s) {
+  const out_decision_row *d = &p->decisions[row];
+  char when[32], recovery[512], ready[160] = "", a[32], b[32];
+  fault_view v;
+  if (!fault_view_open(p, &v)) {
+    note(n, "Fault %s at %s on %s (%s): no time series, so its effect cannot be shown.",
+         d->status, out_fmt_clock(d->t_s, when, sizeof when), p->name, d->reason);
+    return;
+  }
+  double end_s = fault_end_s(p, row), until_s;
+  size_t k0 = interval_at(&v, d->t_s);
+  recovery_text(&v, k0, d->t_s, end_s, slo_s, recovery, sizeof recovery, &until_s);
+  double res = v.n > 1 ? v.start[1] - v.start[0] : 0;
+  until_s = fmin(until_s, v.start[v.n - 1] + res); /* not beyond the run */
+  size_t k1 = k0 + 1;
+  while (k1 < v.n && v.start[k1] < until_s) k1++;
+  double errors = errors_between(p, v.start[k0], until_s);
+  double peak = p99_peak(&v, k0, k1);
+  bool takes = strcmp(d->metric, "lose_instances") == 0 || strcmp(d->metric, "lose_zone") == 0;
+  if (takes && d->value > 0) {
+    double back = ready_back_s(&v, k0);
+    if (isnan(back))
+      snprintf(ready, sizeof ready, " Ready instances did not return to their level before it "
+               "(%.3g).", ready_level(&v, k0));
+    else
+      snprintf(ready, sizeof ready, " Ready instances were back at their level before it "
+               "(%.3g) %s after it began.", ready_level(&v, k0),
+               out_fmt_duration(back - d->t_s, a, sizeof a));
+  }
+  note(n, "Fault %s on %s at %s (%s): %.0f errors and a p99 peak of %s from its start to %s.%s%s",
+       d->status, p->name, out_fmt_clock(d->t_s, when, sizeof when), d->reason, errors,
+       out_fmt_duration(peak, b, sizeof b), out_fmt_clock(until_s, a, sizeof a), recovery, ready);
+}
+
+static void fault_notes(out_notes *n, const out_run *run, const out_run_platform *p) {
+  double slo_s = slo_p99_s(run);
+  size_t shown = 0, more = 0;
+  for (size_t i = 0; i < p->n_decisions; i++) {
+    if (!is_fault_begin(&p->decisions[i])) continue;
+    if (shown < OUT_FAULT_NOTES_MAX) {
+      fault_note(n, p, i, slo_s);
+      shown++;
+    } else {
+      more++;
+    }
+  }
+  if (more) note(n, "%s met %zu more faults (decisions.csv lists them all).", p->name, more);
+}
+
 /* --- comparisons ------------------------------------------------------------------- */
 
 static size_t best_by(const out_run *run, const char *key, bool lowest) {
@@ -393,6 +585,7 @@ void out_notes_build(const out_run *run, out_notes *n) {
     note(n, "No surge: the arrival rate never rose by half within %s beyond Poisson noise, so "
          "there is no reaction to measure.", out_fmt_duration(OUT_SURGE_WINDOW_S, a, sizeof a));
   }
+  for (size_t i = 0; i < run->n_platforms; i++) fault_notes(n, run, &run->platforms[i]);
   for (size_t i = 0; i < run->n_platforms; i++) scaling_note(n, &run->platforms[i]);
   cost_note(n, run);
   latency_note(n, run);

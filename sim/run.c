@@ -14,6 +14,25 @@
 #include "output/summary.h"
 #include "sim/engine.h"
 
+/* The faults of one platform's run: degraded_dependency is applied here, to
+ * the arrivals, so every model gets it; the other kinds go to the model's
+ * on_fault (the loader checked that it has one). */
+typedef struct run_faults {
+  const platform_type *type;
+  void *state;
+  fault_windows windows;
+} run_faults;
+
+static int apply_fault(void *arg, const fault_event *ev) {
+  run_faults *rf = arg;
+  if (ev->cfg->kind == FAULT_DEGRADED_DEPENDENCY) {
+    fault_windows_apply(&rf->windows, ev);
+    return 0;
+  }
+  SIM_ASSERT(rf->type->on_fault);
+  return rf->type->on_fault(rf->state, ev);
+}
+
 /* The arrival stream: the workload source, one request of look-ahead, the
  * horizon, and progress bookkeeping. */
 typedef struct arrivals {
@@ -24,6 +43,7 @@ typedef struct arrivals {
   bool have_next;
   double horizon_s;    /* arrivals after it are not fed (0 = none) */
   sim_error *err;
+  const fault_windows *faults; /* open degraded_dependency windows */
   uint64_t fed;
   /* progress */
   bool progress;
@@ -66,7 +86,14 @@ static void arrivals_fire(sim_engine *eng, void *ctx) {
   arrivals *a = ctx;
   a->have_next = false;
   a->fed++;
-  a->type->on_arrival(a->state, &a->next);
+  if (a->faults->wait_factor != 1) { /* a degraded dependency slows this request */
+    wl_request slowed = a->next;
+    slowed.wait_s *= a->faults->wait_factor;
+    slowed.cpu_s *= a->faults->cpu_factor;
+    a->type->on_arrival(a->state, &slowed);
+  } else {
+    a->type->on_arrival(a->state, &a->next);
+  }
   if (a->progress && (a->fed & 0xffff) == 0) print_progress(a, sim_now(eng));
 }
 
@@ -113,6 +140,7 @@ static int run_platform(const scenario *sc, const scenario_platform *p, const ch
   out_recorder *rec = NULL;
   wl_source *src = NULL;
   void *state = NULL;
+  fault_sched *faults = NULL;
   char pdir[4096];
   snprintf(pdir, sizeof pdir, "%s/%s", dir, p->name);
 
@@ -127,8 +155,12 @@ static int run_platform(const scenario *sc, const scenario_platform *p, const ch
     rc = err && err->status ? err->status : SIM_ESCENARIO;
     goto fail;
   }
+  run_faults rf = {.type = p->type, .state = state};
+  fault_windows_init(&rf.windows);
+  faults = fault_sched_alloc(eng, rec, sc->faults.items, sc->faults.n, sc->seed, sc->duration_s,
+                             apply_fault, &rf);
   arrivals a = {.src = src, .type = p->type, .state = state, .horizon_s = sc->duration_s,
-                .err = err, .progress = progress, .name = p->name,
+                .err = err, .faults = &rf.windows, .progress = progress, .name = p->name,
                 .started_wall = wall0, .last_print_wall = wall0};
   sim_stream stream = {arrivals_peek, arrivals_fire, &a};
   sim_set_stream(eng, &stream);
@@ -156,7 +188,10 @@ static int run_platform(const scenario *sc, const scenario_platform *p, const ch
   summary->kind = p->type->name;
   summary->totals = res->totals;
   summary->latency = lat; /* kept alive: the recorder is freed by the caller */
+  summary->records_skipped = src->skipped;
+  summary->origin_errors = src->origin_errors;
   p->type->destroy(state);
+  fault_sched_free(faults);
   wl_source_free(src);
   sim_engine_free(eng);
   /* The caller frees rec after writing the summary: the sketch lives in it. */
@@ -165,6 +200,7 @@ static int run_platform(const scenario *sc, const scenario_platform *p, const ch
 fail:
   if (progress) fputs("\r\033[K", stderr);
   if (state) p->type->destroy(state);
+  fault_sched_free(faults);
   wl_source_free(src);
   out_recorder_free(rec);
   sim_engine_free(eng);
@@ -176,6 +212,9 @@ fail:
 static int write_report(const scenario *sc, const char *dir, sim_error *err) {
   out_settings *st = out_settings_alloc();
   out_settings_collect(st, NULL, "workload", &wl_config_schema, &sc->workload, sc->ctx);
+  /* The SLO the report measures fault recovery against (report_notes.h). */
+  if (sc->slo.latency_p99_s > 0)
+    out_settings_collect(st, NULL, "slo", &scenario_slo_schema, &sc->slo, sc->ctx);
   for (size_t i = 0; i < sc->n_platforms; i++) {
     char path[64];
     snprintf(path, sizeof path, "platforms[%zu]", i);

@@ -11,7 +11,7 @@
 #include "tests/check.h"
 
 static const char *bin;
-static char out_text[1 << 16], err_text[1 << 16];
+static char out_text[1 << 18], err_text[1 << 16];
 static char tmp[64] = "/tmp/scalesim-cli-XXXXXX"; /* this run's own folder */
 
 static void slurp(const char *path, char *buf, size_t len) {
@@ -157,6 +157,17 @@ static void test_relative_paths(void) {
   CHECK_CONTAINS(summary, "\"requests\": 3,", "all three requests of the trace replayed");
 }
 
+/* docs/scenario.md is `scalesim keys` under a fixed header (make docs), so
+ * the reference cannot drift from the schemas. Run from the source tree. */
+static void test_reference_current(void) {
+  static char doc[1 << 18];
+  CHECK_INT(run("keys"), 0, "keys exits 0");
+  slurp("docs/scenario.md", doc, sizeof doc);
+  const char *at = strstr(doc, "## Scenario keys");
+  CHECK(at && strcmp(at, out_text) == 0,
+        "docs/scenario.md is current (run `make docs` after changing a schema)");
+}
+
 static void test_demo(void) {
   CHECK_INT(run("run -o demo"), 0, "the built-in demo runs");
   CHECK_CONTAINS(out_text, "outputs: demo/", "demo prints its output folder");
@@ -178,6 +189,7 @@ int main(void) {
   test_run_and_determinism();
   test_no_completions();
   test_relative_paths();
+  test_reference_current();
   test_demo();
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);

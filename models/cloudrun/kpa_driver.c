@@ -142,6 +142,17 @@ static void reconcile(kpa_driver *k) {
 
 void kpa_driver_on_endpoints(crun_service *s) { reconcile_soon(s->kpa); }
 
+/* The ReplicaSet controller keeps the deployment's replicas running: pods
+ * lost to a fault are recreated at once ("A ReplicaSet's purpose is to
+ * maintain a stable set of replica Pods running at any given time",
+ * https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/);
+ * the KPA sees the endpoints change. */
+void kpa_driver_on_lost(crun_service *s) {
+  kpa_driver *k = s->kpa;
+  for (int alive = crun_alive(s); alive < k->replicas; alive++) crun_start_pod(s);
+  reconcile_soon(k);
+}
+
 /* --- the decider ------------------------------------------------------------------ */
 
 static void log_decision(kpa_driver *k, const kpa_scale_result *r) {

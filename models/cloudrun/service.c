@@ -28,7 +28,20 @@
  * (boosted) CPU; the startup CPU boost lasts until 10 s after the instance is
  * ready. Stopping sends SIGTERM: the instance leaves routing, finishes what it
  * holds, exits after its shutdown time (SIGKILL at the grace period), and is
- * billed while it starts, serves and shuts down (§A.5). */
+ * billed while it starts, serves and shuts down (§A.5).
+ *
+ * Faults (models/faults.h, docs/faults.md): a lost instance disappears at
+ * once — the requests in it (active or in a queue-proxy's queue) fail with
+ * 500, the code Cloud Run users see when a request is aborted in or for want
+ * of an instance (§A.3); pending requests keep waiting. Cloud Run's
+ * autoscaler replaces capacity by its own rules (on-demand starts for pending
+ * requests, evaluations); under the KPA the ReplicaSet recreates the pods at
+ * once. During a start_failures window an instance that would become ready
+ * fails instead (its container never listens): Cloud Run discards it, billed
+ * for its startup (§A.5), and its autoscaler starts others as it would any
+ * instance; under the KPA the kubelet restarts the container in the same pod
+ * after the CrashLoopBackOff delay. During slow_starts, instances starting
+ * take factor x their startup time. */
 #include <math.h>
 #include <stdio.h>
 
@@ -40,6 +53,10 @@
 static const int kpa_queue_depth_factor = 10;
 /* Knative activator breaker queue depth (pkg/activator/net/throttler.go, §B.6). */
 static const size_t kpa_activator_queue_depth = 10000;
+/* Kubernetes restarts a failed container "with an exponential back-off delay
+ * (10s, 20s, 40s, …), that is capped at five minutes"
+ * (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy). */
+static const double kube_restart_backoff_s = 10, kube_restart_backoff_max_s = 300;
 
 double crun_now(const crun_service *s) { return sim_now(s->eng); }
 
@@ -415,11 +432,17 @@ static void on_boost_end(sim_engine *eng, void *arg) {
   crun_meter_set_vcpu(s->bill, &p->meter, sim_now(eng), s->vcpu);
 }
 
+static void fail_start(crun_service *s, crun_pod *p);
+
 static void on_pod_ready(sim_engine *eng, void *arg) {
   crun_pod *p = arg;
   crun_service *s = p->svc;
   double t = sim_now(eng);
   p->ready_timer = SIM_NO_HANDLE;
+  if (s->faults.open[FAULT_START_FAILURES] > 0) {
+    fail_start(s, p);
+    return;
+  }
   s->n_starting--;
   s->n_ready++;
   inst_set_state(p->inst, INST_READY);
@@ -454,7 +477,8 @@ crun_pod *crun_start_pod(crun_service *s) {
   s->n_starting++;
   out_count(s->rec, t, OUT_INSTANCE_STARTS, 1);
   crun_cost(s, crun_meter_begin(s->bill, &p->meter, t)); /* starting is billable */
-  p->ready_timer = sim_schedule(s->eng, t + draw_startup_s(s), on_pod_ready, p);
+  double startup = draw_startup_s(s) * s->faults.slow_factor; /* slow_starts fault */
+  p->ready_timer = sim_schedule(s->eng, t + startup, on_pod_ready, p);
   return p;
 }
 
@@ -521,6 +545,111 @@ void crun_stop_pod(crun_service *s, crun_pod *p) {
   }
   maybe_exit(s, p);
   if (was_ready && s->kpa) kpa_driver_on_endpoints(s);
+}
+
+/* --- faults ----------------------------------------------------------------------------- */
+
+/* A request in a lost instance fails with 500 (§A.3). */
+static void fail_evicted(void *arg, inst_req *r) {
+  crun_pod *p = arg;
+  crun_service *s = p->svc;
+  leave_pod(s, p, r);
+  unqueue(s, r, false);
+  fail_request(s, r, 500);
+}
+
+/* The pod is gone at once (no SIGTERM): out of routing and the autoscaler's
+ * books, its requests failed, billed up to now (§A.5), freed. Only a pod
+ * that is starting or ready and not terminating is lost this way. */
+static void discard_pod(crun_service *s, crun_pod *p) {
+  double t = crun_now(s);
+  bool was_ready = inst_get_state(p->inst) == INST_READY;
+  SIM_ASSERT(!p->terminating && (was_ready || inst_get_state(p->inst) == INST_STARTING));
+  p->terminating = true; /* not routable from here on */
+  if (s->scaler) crun_scaler_on_gone(s, p);
+  if (was_ready) {
+    s->n_ready--;
+    pod_refresh(s, p); /* leaves its routers */
+    rank_remove(s, p);
+  } else {
+    sim_cancel(s->eng, p->ready_timer);
+    p->ready_timer = SIM_NO_HANDLE;
+    s->n_starting--;
+  }
+  inst_evict_all(p->inst, fail_evicted, p);
+  crun_cost(s, crun_meter_close(s->bill, &p->meter, t));
+  set_unbilled(s, p, false);
+  sim_cancel(s->eng, p->boost_timer);
+  s->cpu_of_stopped_s += inst_cpu_consumed_s(p->inst);
+  inst_set_state(p->inst, INST_STOPPED);
+  out_count(s->rec, t, OUT_INSTANCE_STOPS, 1);
+  pods_remove(s, p);
+  inst_free(p->inst);
+  free(p);
+  if (was_ready && s->kpa) kpa_driver_on_endpoints(s);
+}
+
+static void log_failed_start(crun_service *s, crun_pod *p, const char *reason) {
+  char id[32];
+  snprintf(id, sizeof id, "instance%llu", (unsigned long long)inst_id(p->inst));
+  out_decision d = {.source = id, .event = "start", .metric = "", .value = NAN,
+                    .old_desired = NAN, .new_desired = NAN, .status = "Failed",
+                    .reason = reason};
+  out_decide(s->rec, crun_now(s), &d);
+}
+
+/* A start during a start_failures window: the container never listens.
+ * Cloud Run discards the instance and forces no retry: its autoscaler starts
+ * another as it would any instance (a pending request, an evaluation), which
+ * also keeps a zero startup time from looping. Under the KPA the kubelet
+ * restarts the container in its pod after the CrashLoopBackOff delay; the pod
+ * stays starting (and billed as starting). */
+static void fail_start(crun_service *s, crun_pod *p) {
+  if (!s->kpa) {
+    log_failed_start(s, p, "the container failed to start (start_failures fault)");
+    discard_pod(s, p);
+    return;
+  }
+  double delay = fmin(kube_restart_backoff_max_s,
+                      kube_restart_backoff_s * ldexp(1, p->failed_starts++));
+  char reason[160];
+  snprintf(reason, sizeof reason,
+           "the container failed to start (start_failures fault): CrashLoopBackOff, restart in "
+           "%gs", delay);
+  log_failed_start(s, p, reason);
+  double startup = draw_startup_s(s) * s->faults.slow_factor;
+  p->ready_timer = sim_schedule(s->eng, crun_now(s) + delay + startup, on_pod_ready, p);
+}
+
+/* lose_instances / lose_zone: the victims among the pods starting or ready
+ * (models/faults.h); the windows are only recorded. */
+static int crun_on_fault(void *state, const fault_event *ev) {
+  crun_service *s = state;
+  fault_kind kind = (fault_kind)ev->cfg->kind;
+  if (fault_is_window(kind)) {
+    fault_windows_apply(&s->faults, ev);
+    return 0;
+  }
+  instance **live = sim_xmalloc(((size_t)s->n_pods + 1) * sizeof *live);
+  instance **victims = sim_xmalloc(((size_t)s->n_pods + 1) * sizeof *victims);
+  size_t n = 0;
+  for (int i = 0; i < s->n_pods; i++)
+    if (!s->pods[i]->terminating) live[n++] = s->pods[i]->inst;
+  size_t k = fault_select(ev, live, n, victims);
+  for (size_t j = 0; j < k; j++) discard_pod(s, inst_user(victims[j]));
+  free(live);
+  free(victims);
+  if (k > 0 && s->kpa) kpa_driver_on_lost(s);
+  if (k > 0 && s->scaler && crun_pending_len(s->pending) > 0) crun_scaler_on_pending(s);
+  return (int)k;
+}
+
+/* Every kind applies; a fixed fleet's replacement delay does not. */
+static const char *crun_fault_check(const void *cfg, const fault_cfg *f) {
+  if (f->replace)
+    return "replace_after applies to kind fixed only (Cloud Run replaces instances by its "
+           "autoscaler's rules)";
+  return NULL;
 }
 
 /* --- arrivals --------------------------------------------------------------------------- */
@@ -616,6 +745,7 @@ static void *crun_create(const void *cfg_v, const platform_ctx *ctx, sim_error *
   s->eng = ctx->eng;
   s->rec = ctx->rec;
   s->on_pods_since_s = sim_now(ctx->eng);
+  fault_windows_init(&s->faults);
   bool kpa = cfg->scaling.autoscaler == CRUN_AUTOSCALER_KPA;
   setup_instances(s);
   s->startup_rng = stream(ctx, "startup");
@@ -694,4 +824,6 @@ const platform_type platform_cloudrun = {
     .in_flight = crun_in_flight,
     .finish = crun_finish,
     .destroy = crun_destroy,
+    .on_fault = crun_on_fault,
+    .fault_check = crun_fault_check,
 };

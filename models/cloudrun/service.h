@@ -17,6 +17,7 @@
 #include "models/cloudrun/cloudrun.h"
 #include "models/cloudrun/kpa_stats.h"
 #include "models/cloudrun/pending.h"
+#include "models/faults.h"
 #include "models/instance.h"
 #include "models/router.h"
 
@@ -47,6 +48,7 @@ typedef struct crun_pod {
   bool needed;            /* Cloud Run: among the first max(min, desired) ready pods */
   struct crun_pod *rank_prev, *rank_next; /* Cloud Run: ready pods in ready order */
   sim_handle ready_timer, boost_timer, exit_timer;
+  int failed_starts;      /* KPA: container restarts after failed starts (faults) */
   crun_meter meter;
   kpa_reporter qp;        /* the queue-proxy's stats (KPA) */
 } crun_pod;
@@ -84,6 +86,7 @@ typedef struct crun_service {
   crun_gen_cfg gen;
   crun_scaler *scaler;         /* autoscaler: cloudrun */
   kpa_driver *kpa;             /* autoscaler: kpa */
+  fault_windows faults;        /* open start_failures / slow_starts windows */
 } crun_service;
 
 double crun_now(const crun_service *s);
@@ -126,5 +129,7 @@ void kpa_driver_activator_in(crun_service *s);
 void kpa_driver_activator_out(crun_service *s);
 /* The ready pod count changed (endpoints update). */
 void kpa_driver_on_endpoints(crun_service *s);
+/* Pods were lost (a fault): the ReplicaSet recreates them, the PA reconciles. */
+void kpa_driver_on_lost(crun_service *s);
 
 #endif

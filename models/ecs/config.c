@@ -348,6 +348,14 @@ static const cfg_field launch_fields[] = {
      .min = 1, .max = 1e9, .doc = "Fargate launch token bucket size (throttling doc, spec §9.2)"},
     {.key = "rate", .type = CFG_RATE, .offset = F(ecs_launch_cfg, rate_per_s), .def = "20/s",
      .min = 1e-6, .max = 1e9, .doc = "its refill rate (spec §9.2)"},
+    {.key = "restart_backoff", .type = CFG_DURATION, .offset = F(ecs_launch_cfg, restart_backoff_s),
+     .def = "10s", .flags = CFG_POSITIVE, .max = 86400,
+     .doc = "after a task fails to reach RUNNING the scheduler waits this long before launching "
+            "again, doubling with each failure in a row (service throttle logic; only the cap is "
+            "documented, spec §9.2) [I]"},
+    {.key = "restart_backoff_max", .type = CFG_DURATION,
+     .offset = F(ecs_launch_cfg, restart_backoff_max_s), .def = "15m", .flags = CFG_POSITIVE,
+     .max = 86400, .doc = "the longest such wait: \"up to 15 min between attempts\" (spec §9.2)"},
     {.key = NULL}};
 
 static const cfg_schema launch_schema = {
@@ -742,6 +750,9 @@ static int check_alb_and_launch(const ecs_cfg *c, sim_error *err) {
     return sim_errorf(err, SIM_ESCENARIO, "launch: p95 must be >= median >= 0");
   if (!(l->burst >= 1) || !(l->rate_per_s > 0) || !(l->before_pull_s >= 0))
     return sim_errorf(err, SIM_ESCENARIO, "launch: burst >= 1, rate > 0, before_pull >= 0");
+  if (!(l->restart_backoff_s > 0) || !(l->restart_backoff_max_s >= l->restart_backoff_s))
+    return sim_errorf(err, SIM_ESCENARIO,
+                      "launch: restart_backoff_max >= restart_backoff > 0");
   return SIM_OK;
 }
 

@@ -113,6 +113,8 @@ typedef struct ecs_launch_cfg {
   double before_pull_s;   /* unbilled part of a launch (ENI before the image pull) */
   double burst;           /* launch-rate token bucket */
   double rate_per_s;
+  double restart_backoff_s;     /* first wait after a task fails to start */
+  double restart_backoff_max_s; /* the longest wait (15 min, spec §9.2) */
 } ecs_launch_cfg;
 
 typedef struct ecs_health_check_cfg {

@@ -21,6 +21,22 @@
  * SERVING and SICK (unhealthy, routed to only when every target is: ALB fail
  * open) = READY, DRAINING and STOPPING (SIGTERM sent) = DRAINING.
  *
+ * Faults (models/faults.h, docs/faults.md). A lost task's container is gone
+ * at once, through the same kill path as SIGKILL (a Spot interruption's
+ * included): the requests in it fail with 502. ECS counts it stopped and the
+ * scheduler launches a replacement to keep the desired count [I: at once];
+ * a lost task that was a healthy target stays registered (DEAD) and the ALB
+ * keeps routing to it — each request sent there fails with 502, the target
+ * refusing the connection ("The load balancer received a TCP RST from the
+ * target", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/
+ * load-balancer-troubleshooting.html#http-502-issues) — until
+ * UnhealthyThresholdCount health checks have failed (spec §9.3: 2 x 30 s by
+ * default), when it leaves the target group. During start_failures, a task
+ * that would reach RUNNING fails instead (TaskFailedToStart); the scheduler
+ * then waits launch.restart_backoff, doubling with each failure in a row up
+ * to launch.restart_backoff_max, before it launches again (service throttle
+ * logic, spec §9.2). During slow_starts, launches take factor x their time.
+ *
  * Per request the work is O(log n) (router, processor sharing) with no
  * allocation (a request pool); metrics are accumulated per task at period
  * boundaries, not per request. */
@@ -50,7 +66,8 @@ typedef enum phase {
   PH_SERVING,     /* healthy target */
   PH_SICK,        /* unhealthy target, replaced, stopped once a replacement serves */
   PH_DRAINING,    /* deregistering: in-flight requests finish, no new ones */
-  PH_STOPPING     /* SIGTERM sent; SIGKILL at the stop timeout */
+  PH_STOPPING,    /* SIGTERM sent; SIGKILL at the stop timeout */
+  PH_DEAD         /* lost to a fault, still a target until health checks fail */
 } phase;
 
 enum { REQ_QUEUED = 1 }; /* inst_req.flags: in a task's backlog */
@@ -159,6 +176,11 @@ struct ecs_service {
   inst_req *age_head, *age_tail; /* in arrival order = deadline order */
   sim_handle timeout_ev;
   uint64_t in_flight;
+  /* faults */
+  fault_windows faults;  /* open start_failures / slow_starts windows */
+  int failed_starts;     /* tasks that failed to start, in a row */
+  double hold_until_s;   /* the scheduler launches nothing before this */
+  sim_handle hold_ev;
 };
 
 static double now_s(const ecs_service *s) { return sim_now(s->eng); }
@@ -184,7 +206,7 @@ static void log_event(ecs_service *s, const char *source, const char *event, con
 
 /* --- per-task accounting ---------------------------------------------------- */
 
-static bool container_runs(const task *t) { return t->ph != PH_PENDING; }
+static bool container_runs(const task *t) { return t->ph != PH_PENDING && t->ph != PH_DEAD; }
 
 static void touch_memory(task *t) {
   double now = now_s(t->svc);
@@ -214,7 +236,7 @@ static void flush_metrics(task *t) {
 static void accrue_bill(task *t) {
   ecs_service *s = t->svc;
   double now = now_s(s);
-  if (now < t->bill_from_s) return;
+  if (now < t->bill_from_s || t->ph == PH_DEAD) return; /* a lost task was billed to its end */
   const ecs_cfg *c = s->cfg;
   double due = ecs_task_cost(&c->prices, (ecs_arch)c->task.architecture, t->spot,
                              c->task.vcpu, c->task.memory_mib / 1024, now - t->bill_from_s);
@@ -288,6 +310,7 @@ static void set_phase(task *t, phase ph) {
   static const inst_state states[] = {INST_PROVISIONING, INST_STARTING, INST_READY,
                                       INST_READY, INST_DRAINING, INST_DRAINING};
   ecs_service *s = t->svc;
+  SIM_ASSERT(ph != PH_DEAD && t->ph != PH_DEAD); /* a lost task's instance has stopped */
   s->n_running += (int)is_running(ph) - (int)is_running(t->ph);
   t->ph = ph;
   inst_set_state(t->inst, states[ph]);
@@ -314,8 +337,20 @@ static void cancel(ecs_service *s, sim_handle *h) {
   *h = SIM_NO_HANDLE;
 }
 
-/* The task is gone: final metrics and bill, instance stopped and freed. */
-static void finalize(task *t) {
+/* The task's container has stopped: final metrics and bill, instance
+ * STOPPED. */
+static void stop_container(task *t) {
+  ecs_service *s = t->svc;
+  flush_metrics(t);
+  accrue_bill(t);
+  if (is_running(t->ph)) s->n_running--;
+  inst_set_state(t->inst, INST_STOPPED);
+  out_count(s->rec, now_s(s), OUT_INSTANCE_STOPS, 1);
+}
+
+/* The task leaves the service (its container has stopped): out of routing,
+ * the target group and the count, unlinked and freed. */
+static void release(task *t) {
   ecs_service *s = t->svc;
   cancel(s, &t->ev);
   cancel(s, &t->check_ev);
@@ -323,17 +358,18 @@ static void finalize(task *t) {
   leave_routers(t);
   set_registered(t, false);
   set_counted(t, false);
-  flush_metrics(t);
-  accrue_bill(t);
-  if (is_running(t->ph)) s->n_running--;
-  inst_set_state(t->inst, INST_STOPPED);
-  out_count(s->rec, now_s(s), OUT_INSTANCE_STOPS, 1);
   if (t->prev) t->prev->next = t->next;
   else s->head = t->next;
   if (t->next) t->next->prev = t->prev;
   else s->tail = t->prev;
   inst_free(t->inst);
   free(t);
+}
+
+/* The task is gone: its container stops, it leaves the service. */
+static void finalize(task *t) {
+  stop_container(t);
+  release(t);
 }
 
 static void on_kill(sim_engine *eng, void *arg);
@@ -437,14 +473,15 @@ static void arm_spot(task *t) {
 }
 
 /* Launches one task (spec §9.2): admitted by the token bucket, RUNNING after
- * the launch time, billed from the image pull. */
+ * the launch time (x factor during a slow_starts fault), billed from the
+ * image pull. */
 static void launch(ecs_service *s) {
   double now = now_s(s);
   task *t = task_alloc(s, place_on_spot(s));
   const ecs_launch_cfg *l = &s->cfg->launch;
   double admitted = ecs_bucket_take(&s->bucket, now);
   ecs_launch_time lt = {l->median_s, l->p95_s};
-  double took = ecs_launch_time_draw(&lt, s->rng_launch);
+  double took = ecs_launch_time_draw(&lt, s->rng_launch) * s->faults.slow_factor;
   t->bill_from_s = admitted + fmin(l->before_pull_s, took);
   t->ev = sim_schedule(s->eng, admitted + took, on_running, t);
   arm_spot(t);
@@ -459,9 +496,16 @@ static void start_running(task *t) {
   t->cpu_mark_s = inst_cpu_consumed_s(t->inst);
 }
 
+static void fail_start(task *t);
+
 static void on_running(sim_engine *eng, void *arg) {
   task *t = arg;
   t->ev = SIM_NO_HANDLE;
+  if (t->svc->faults.open[FAULT_START_FAILURES] > 0) {
+    fail_start(t);
+    return;
+  }
+  t->svc->failed_starts = 0; /* the throttle relents once a task runs */
   start_running(t);
   set_phase(t, PH_REGISTERING);
   t->ev = sim_schedule_in(eng, t->svc->cfg->alb.registration_delay_s, on_registered, t);
@@ -531,17 +575,25 @@ static void become_sick(task *t) {
 /* One ALB health check (ALB-HC): it fails only when fail_when_saturated is on
  * and every slot of the task is busy, so that the check itself would have to
  * wait [I]; results count at the check. */
+static void bury(task *t);
+
 static void on_check(sim_engine *eng, void *arg) {
   task *t = arg;
   ecs_service *s = t->svc;
   const ecs_health_check_cfg *hc = &s->cfg->alb.health_check;
   t->check_ev = SIM_NO_HANDLE;
-  bool passed = !(hc->fail_when_saturated && !inst_has_slot(t->inst));
+  bool dead = t->ph == PH_DEAD;
+  bool passed = !dead && !(hc->fail_when_saturated && !inst_has_slot(t->inst));
   ecs_health before = t->health.state;
   ecs_health after = ecs_health_record(
       &(ecs_health_cfg){hc->interval_s, hc->timeout_s, hc->healthy_threshold,
                         hc->unhealthy_threshold, hc->initial_threshold},
       &t->health, passed);
+  if (dead) { /* a lost task: checked until the ALB declares it unhealthy */
+    if (after == ECS_HEALTH_UNHEALTHY) bury(t);
+    else t->check_ev = sim_schedule_in(eng, hc->interval_s, on_check, t);
+    return;
+  }
   if (after == ECS_HEALTH_HEALTHY && before != ECS_HEALTH_HEALTHY)
     become_serving(t, before == ECS_HEALTH_UNHEALTHY);
   else if (after == ECS_HEALTH_UNHEALTHY && before != ECS_HEALTH_UNHEALTHY)
@@ -553,15 +605,52 @@ static void on_check(sim_engine *eng, void *arg) {
 
 static void evict_one(void *arg, inst_req *r);
 
-/* SIGKILL: requests still in the task fail (502, the target closed the
- * connection). */
-static void on_kill(sim_engine *eng, void *arg) {
-  task *t = arg;
-  t->ev = SIM_NO_HANDLE;
+/* The kill path: the container dies now (SIGKILL, or lost to a fault) and
+ * the requests still in it fail (502, the target closed the connection). */
+static void kill_container(task *t) {
   touch_memory(t);
   t->active = 0;
   inst_evict_all(t->inst, evict_one, t->svc);
+}
+
+/* SIGKILL at the end of the stop timeout (a scale-in's or a Spot
+ * interruption's). */
+static void on_kill(sim_engine *eng, void *arg) {
+  task *t = arg;
+  t->ev = SIM_NO_HANDLE;
+  kill_container(t);
   finalize(t);
+}
+
+/* A task lost to a fault (see the top of the file): killed; a healthy target
+ * stays registered, DEAD, until its health checks fail, every other task
+ * leaves at once. The caller reconciles: ECS replaces it. */
+static void lose_task(task *t) {
+  ecs_service *s = t->svc;
+  kill_container(t);
+  if (t->ph != PH_SERVING) {
+    finalize(t);
+    return;
+  }
+  stop_container(t);
+  t->ph = PH_DEAD;
+  set_counted(t, false);
+  cancel(s, &t->ev);
+  cancel(s, &t->spot_ev);
+  /* The ALB checks on its own schedule: the next check within an interval. */
+  const ecs_health_check_cfg *hc = &s->cfg->alb.health_check;
+  if (!sim_pending(s->eng, t->check_ev))
+    t->check_ev = sim_schedule_in(s->eng, gsl_rng_uniform(s->rng_health) * hc->interval_s,
+                                  on_check, t);
+}
+
+/* The ALB has found a lost task unhealthy: it leaves the target group. */
+static void bury(task *t) {
+  char id[32];
+  snprintf(id, sizeof id, "task%llu", (unsigned long long)inst_id(t->inst));
+  log_event(t->svc, id, "health", "", NAN, "unhealthy",
+            "Target.FailedHealthChecks: the lost task leaves the target group");
+  release(t);
 }
 
 static void on_lifecycle_idle(sim_engine *eng, void *arg) {
@@ -605,9 +694,39 @@ static task *pick_victim(const ecs_service *s) {
   return NULL;
 }
 
-/* Brings the counted tasks to the desired count. */
+/* The scheduler's throttle after tasks failed to start (see the top). */
+static bool launches_held(const ecs_service *s) { return now_s(s) < s->hold_until_s; }
+
+static void on_hold_end(sim_engine *eng, void *arg) {
+  ecs_service *s = arg;
+  s->hold_ev = SIM_NO_HANDLE;
+  reconcile(s);
+}
+
+/* A task failed to reach RUNNING (a start_failures fault): it stops
+ * (TaskFailedToStart), billed for its launch; the scheduler holds its
+ * launches for the backoff, then replaces it. */
+static void fail_start(task *t) {
+  ecs_service *s = t->svc;
+  const ecs_launch_cfg *l = &s->cfg->launch;
+  double backoff = fmin(l->restart_backoff_max_s, l->restart_backoff_s * ldexp(1, s->failed_starts++));
+  char id[32], reason[160];
+  snprintf(id, sizeof id, "task%llu", (unsigned long long)inst_id(t->inst));
+  snprintf(reason, sizeof reason,
+           "TaskFailedToStart (start_failures fault); %d in a row: next launch in %gs",
+           s->failed_starts, backoff);
+  log_event(s, id, "start", "", NAN, "Failed", reason);
+  finalize(t);
+  s->hold_until_s = fmax(s->hold_until_s, now_s(s) + backoff);
+  cancel(s, &s->hold_ev);
+  s->hold_ev = sim_schedule(s->eng, s->hold_until_s, on_hold_end, s);
+  reconcile(s);
+}
+
+/* Brings the counted tasks to the desired count (launches wait while the
+ * scheduler's throttle holds them). */
 static void scale_to_desired(ecs_service *s) {
-  while (s->n_counted < s->scaler.desired) launch(s);
+  while (s->n_counted < s->scaler.desired && !launches_held(s)) launch(s);
   while (s->n_counted > s->scaler.desired) {
     task *t = pick_victim(s);
     SIM_ASSERT(t);
@@ -666,8 +785,10 @@ static void deploy_step(ecs_service *s) {
       end_deployment(s, "Successful", "COMPLETED");
       return;
     }
-    if (r.fresh < desired && s->n_counted < ecs_deploy_max_tasks(desired, dc->maximum_percent))
+    if (r.fresh < desired && s->n_counted < ecs_deploy_max_tasks(desired, dc->maximum_percent)) {
+      if (launches_held(s)) return; /* on_hold_end resumes the rollout */
       launch(s);
+    }
     else if (r.old_waiting)
       stop_task(r.old_waiting);
     else if (r.old_serving &&
@@ -845,6 +966,11 @@ static void ecs_on_arrival(void *state, const wl_request *req) {
     return;
   }
   s->routed++;
+  task *t = inst_user(inst);
+  if (t->ph == PH_DEAD) { /* a lost task the ALB still routes to: refused, 502 */
+    out_error(s->rec, now, 502);
+    return;
+  }
   /* A task with a bounded task.backlog that is full: 503 (DESIGN §4). The ALB
    * itself never refuses a busy target; by default the backlog is unbounded
    * and only the idle timeout (504) limits the wait. */
@@ -852,7 +978,6 @@ static void ecs_on_arrival(void *state, const wl_request *req) {
     out_error(s->rec, now, 503);
     return;
   }
-  task *t = inst_user(inst);
   inst_req *r = inst_req_get(s->pool);
   r->arrival_s = req->arrival_s;
   r->cpu_s = req->cpu_s;
@@ -1144,6 +1269,40 @@ static void start_initial_tasks(ecs_service *s) {
   out_gauge_set(s->rec, now_s(s), OUT_DESIRED, s->scaler.desired);
 }
 
+/* --- faults ----------------------------------------------------------------------------- */
+
+/* lose_instances / lose_zone: the victims among the tasks launching,
+ * registering, serving or unhealthy (not those already stopping or lost);
+ * the windows are only recorded. */
+static int ecs_on_fault(void *state, const fault_event *ev) {
+  ecs_service *s = state;
+  if (fault_is_window((fault_kind)ev->cfg->kind)) {
+    fault_windows_apply(&s->faults, ev);
+    return 0;
+  }
+  size_t n = 0;
+  for (task *t = s->head; t; t = t->next) n++;
+  instance **live = sim_xmalloc((n + 1) * sizeof *live);
+  instance **victims = sim_xmalloc((n + 1) * sizeof *victims);
+  n = 0;
+  for (task *t = s->head; t; t = t->next)
+    if (t->ph != PH_DRAINING && t->ph != PH_STOPPING && t->ph != PH_DEAD) live[n++] = t->inst;
+  size_t k = fault_select(ev, live, n, victims);
+  for (size_t j = 0; j < k; j++) lose_task(inst_user(victims[j]));
+  free(live);
+  free(victims);
+  if (k > 0) reconcile(s); /* ECS replaces them to keep the desired count */
+  return (int)k;
+}
+
+/* Every kind applies; a fixed fleet's replacement delay does not. */
+static const char *ecs_fault_check(const void *cfg, const fault_cfg *f) {
+  if (f->replace)
+    return "replace_after applies to kind fixed only (ECS replaces lost tasks to keep the "
+           "desired count)";
+  return NULL;
+}
+
 static void ecs_destroy(void *state);
 
 static void *ecs_create(const void *cfg_v, const platform_ctx *ctx, sim_error *err) {
@@ -1153,6 +1312,7 @@ static void *ecs_create(const void *cfg_v, const platform_ctx *ctx, sim_error *e
   s->cfg = cfg;
   s->eng = ctx->eng;
   s->rec = ctx->rec;
+  fault_windows_init(&s->faults);
   s->rng_launch = stream(ctx, "launch");
   s->rng_health = stream(ctx, "health");
   s->rng_spot = stream(ctx, "spot");
@@ -1257,4 +1417,6 @@ const platform_type platform_ecs = {
     .in_flight = ecs_in_flight,
     .finish = ecs_finish,
     .destroy = ecs_destroy,
+    .on_fault = ecs_on_fault,
+    .fault_check = ecs_fault_check,
 };
