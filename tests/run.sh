@@ -1,13 +1,14 @@
 #!/bin/sh
 # run.sh DIR SCALESIM TEST... — runs each test program in DIR (with SCALESIM set
 # to the binary under test, for CLI tests), shows each one's closing line, and
-# ends with the totals as "N passed, N failed".
+# ends with the totals as "N passed, N failed". With RUNNER set, each test runs
+# under it (RUNNER="valgrind ..." for `make memcheck`).
 dir=$1; bin=$2; shift 2
 SCALESIM=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin"); export SCALESIM
 passed=0; failed=0; broken=""
 for t in "$@"; do
   log=$dir/$t.log
-  "$dir/$t" > "$log" 2>&1; rc=$?
+  $RUNNER "$dir/$t" > "$log" 2>&1; rc=$?
   last=$(tail -n 1 "$log")
   p=$(echo "$last" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1/p')
   f=$(echo "$last" | sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\2/p')
@@ -15,7 +16,7 @@ for t in "$@"; do
   if [ $rc -ne 0 ] && [ "$f" = 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
   printf '%-24s %s\n' "$t" "$last"
-  if [ "$f" != 0 ]; then broken="$broken $t"; grep -E 'FAIL|ERROR|error|Sanitizer' "$log" | head -20; fi
+  if [ "$f" != 0 ]; then broken="$broken $t"; grep -E 'FAIL|ERROR|error|Sanitizer|definitely|indirectly' "$log" | head -20; fi
 done
 [ -n "$broken" ] && echo "failing:$broken (logs in $dir)"
 echo "$passed passed, $failed failed"
