@@ -331,6 +331,10 @@ static int read_platform_entry(const char *path, struct fy_node *node, out_run_p
       continue;
     }
     const char *text = fy_node_is_scalar(v) ? fy_node_get_scalar0(v) : NULL;
+    if (strcmp(key, "complete") == 0) {
+      p->incomplete = text && strcmp(text, "false") == 0;
+      continue;
+    }
     double value;
     bool null = text && strcmp(text, "null") == 0;
     if (!text || (!null && (!parse_number(text, &value) || !*text))) {
@@ -363,6 +367,8 @@ static int read_summary(const char *path, out_run *r, sim_error *err) {
   }
   r->scenario = scalar_dup(fy_node_mapping_lookup_by_string(root, "scenario", -1));
   r->seed = scalar_dup(fy_node_mapping_lookup_by_string(root, "seed", -1));
+  const char *complete = fy_node_get_scalar0(fy_node_mapping_lookup_by_string(root, "complete", -1));
+  r->incomplete = complete && strcmp(complete, "false") == 0;
   if (!r->scenario) r->scenario = sim_xstrdup("");
   if (!r->seed) r->seed = sim_xstrdup("");
   r->n_platforms = 0;

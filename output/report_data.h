@@ -61,6 +61,7 @@ typedef struct out_field {
 typedef struct out_run_platform {
   char *name, *kind;
   out_field *fields;   /* summary.json's numbers, in file order */
+  bool incomplete;     /* summary.json "complete": false (stopped early) */
   size_t n_fields;
   out_table *ts;       /* timeseries.csv, or NULL when absent */
   out_decision_row *decisions;
@@ -75,6 +76,7 @@ typedef struct out_run {
   char *dir;
   char *scenario;      /* summary.json "scenario" */
   char *seed;          /* as written (a decimal integer) */
+  bool incomplete;     /* summary.json "complete": false: the run stopped early */
   out_run_platform *platforms;
   size_t n_platforms;
   out_setting_row *settings;

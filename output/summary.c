@@ -210,19 +210,25 @@ static void emit_end(json_out *j, enum fy_event_type type) {
   emit(j, fy_emit_event_create(j->emit, type));
 }
 
+static void emit_key_bool(json_out *j, const char *key, bool value) {
+  emit_string(j, key);
+  emit_scalar(j, FYSS_PLAIN, value ? "true" : "false");
+}
+
 static void emit_platform(json_out *j, const out_platform_result *r) {
   double v[F_COUNT];
   field_values(r, v);
   emit_start(j, FYET_MAPPING_START);
   emit_key_string(j, "name", r->name);
   emit_key_string(j, "kind", r->kind);
+  emit_key_bool(j, "complete", !r->incomplete);
   for (int f = 0; f < F_COUNT; f++) emit_key_number(j, fields[f].key, v[f], fields[f].fmt);
   emit_end(j, FYET_MAPPING_END);
 }
 
 /* The whole JSON text (malloc'd, NUL-terminated), or NULL on failure. */
 static char *json_text(const char *scenario_name, uint64_t seed, const out_platform_result *r,
-                       size_t n) {
+                       size_t n, const char *stopped) {
   json_out j = {fy_emit_to_string(FYECF_MODE_JSON | FYECF_WIDTH_INF | FYECF_INDENT_2), false};
   if (!j.emit) return NULL;
   char seed_text[32];
@@ -233,6 +239,8 @@ static char *json_text(const char *scenario_name, uint64_t seed, const out_platf
   emit_key_string(&j, "scenario", scenario_name);
   emit_string(&j, "seed");
   emit_scalar(&j, FYSS_PLAIN, seed_text);
+  emit_key_bool(&j, "complete", stopped == NULL);
+  if (stopped) emit_key_string(&j, "stopped", stopped);
   emit_string(&j, "platforms");
   emit_start(&j, FYET_SEQUENCE_START);
   for (size_t i = 0; i < n; i++) emit_platform(&j, &r[i]);
@@ -247,8 +255,9 @@ static char *json_text(const char *scenario_name, uint64_t seed, const out_platf
 }
 
 static int write_json(const char *path, const char *scenario_name, uint64_t seed,
-                      const out_platform_result *r, size_t n, sim_error *err) {
-  char *text = json_text(scenario_name, seed, r, n);
+                      const out_platform_result *r, size_t n, const char *stopped,
+                      sim_error *err) {
+  char *text = json_text(scenario_name, seed, r, n, stopped);
   if (!text) return sim_errorf(err, SIM_EFAIL, "%s: the JSON emitter failed", path);
   size_t len = strlen(text); /* the collected size counts the NUL */
   out_file *f = out_file_open(path, err);
@@ -275,6 +284,7 @@ static void write_csv_row(FILE *fp, const char *scenario_name, const char *seed_
   put_text(fp, r->name);
   fputc(',', fp);
   put_text(fp, r->kind);
+  fputs(r->incomplete ? ",false" : ",true", fp);
   for (int f = 0; f < F_COUNT; f++) {
     fputc(',', fp);
     if (format_number(buf, sizeof buf, v[f], fields[f].fmt)) fputs(buf, fp);
@@ -287,7 +297,7 @@ static int write_csv(const char *path, const char *scenario_name, uint64_t seed,
   out_file *f = out_file_open(path, err);
   if (!f) return err ? err->status : SIM_EFAIL;
   FILE *fp = out_file_stream(f);
-  fputs("scenario,seed,name,kind", fp);
+  fputs("scenario,seed,name,kind,complete", fp);
   for (int i = 0; i < F_COUNT; i++) fprintf(fp, ",%s", fields[i].key);
   fputc('\n', fp);
   char seed_text[32];
@@ -307,10 +317,16 @@ static char *join(const char *dir, const char *name) {
 
 int out_write_summary(const char *dir, const char *scenario_name, uint64_t seed,
                       const out_platform_result *r, size_t n, sim_error *err) {
+  return out_write_summary_run(dir, scenario_name, seed, r, n, NULL, err);
+}
+
+int out_write_summary_run(const char *dir, const char *scenario_name, uint64_t seed,
+                          const out_platform_result *r, size_t n, const char *stopped,
+                          sim_error *err) {
   SIM_ASSERT(dir != NULL && (r != NULL || n == 0));
   char *json_path = join(dir, "summary.json");
   char *csv_path = join(dir, "summary.csv");
-  int rc = write_json(json_path, scenario_name, seed, r, n, err);
+  int rc = write_json(json_path, scenario_name, seed, r, n, stopped, err);
   if (rc == SIM_OK) rc = write_csv(csv_path, scenario_name, seed, r, n, err);
   free(json_path);
   free(csv_path);

@@ -24,9 +24,13 @@
  *   skipped under on_error: skip), origin_errors (requests the trace's own
  *   system failed, e.g. ALB -1 fields).
  *
- * summary.json: {"scenario": NAME, "seed": SEED, "platforms": [{"name": ...,
- * "kind": ..., <fields>}, ...]}. summary.csv: a header, then one row per
- * platform: scenario, seed, name, kind, <fields>. */
+ * summary.json: {"scenario": NAME, "seed": SEED, "complete": BOOL,
+ * ["stopped": WHY,] "platforms": [{"name": ..., "kind": ..., "complete": BOOL,
+ * <fields>}, ...]}. summary.csv: a header, then one row per platform:
+ * scenario, seed, name, kind, complete, <fields>. A run stopped early (signal,
+ * resource budget; docs/guarantees.md) has "complete": false at the top, says
+ * why in "stopped", lists only the platforms that ran, and marks the one it
+ * stopped with "complete": false; its numbers cover the time it reached. */
 #ifndef OUT_SUMMARY_H
 #define OUT_SUMMARY_H
 
@@ -44,6 +48,7 @@ typedef struct out_platform_result {
   const out_sketch *latency; /* the whole-run latency sketch */
   uint64_t records_skipped;  /* malformed trace records skipped (on_error: skip) */
   uint64_t origin_errors;    /* requests the trace's own system failed (ALB -1) */
+  bool incomplete;           /* stopped before its end: totals up to then */
 } out_platform_result;
 
 /* Writes DIR/summary.json and DIR/summary.csv (atomically, creating DIR) for
@@ -51,5 +56,12 @@ typedef struct out_platform_result {
  * cannot be written (then neither is left half-written). */
 int out_write_summary(const char *dir, const char *scenario_name, uint64_t seed,
                       const out_platform_result *r, size_t n, sim_error *err);
+
+/* The same for a run that may have stopped early: `stopped` says why (e.g.
+ * "interrupted by SIGINT (platform web stopped at t=5s)"), NULL when it
+ * completed. out_write_summary(...) is out_write_summary_run(..., NULL, err). */
+int out_write_summary_run(const char *dir, const char *scenario_name, uint64_t seed,
+                          const out_platform_result *r, size_t n, const char *stopped,
+                          sim_error *err);
 
 #endif

@@ -19,6 +19,7 @@
 #include "output/report.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "sim/signals.h"
 #include "sim/sweep.h"
 #include "workloads/trace_stats.h"
 
@@ -162,12 +163,17 @@ static void print_table(const scenario *sc, const run_result *r, const char *dir
   printf("outputs: %s/\n", dir);
 }
 
+/* Ctrl-C or SIGTERM stops a run cleanly: the runner keeps what is complete
+ * and marks the summary incomplete; then the process dies by the signal, so
+ * that a shell or a scheduler sees the interruption (docs/guarantees.md). */
 static int cmd_run(const cli *c) {
+  sim_signals_install();
   sim_error err = {0};
   scenario *sc = NULL;
   int rc = load(c, &sc, &err);
   if (rc) {
     fprintf(stderr, "scalesim: %s\n", err.msg);
+    sim_signals_reraise();
     return rc;
   }
   run_options opt = {.out_dir = c->out_dir, .progress = !c->quiet && isatty(2)};
@@ -177,6 +183,8 @@ static int cmd_run(const cli *c) {
   else if (!c->quiet) print_table(sc, res, run_out_dir(sc, &opt));
   free(res);
   scenario_free(sc);
+  fflush(NULL);
+  sim_signals_reraise(); /* after a SIGINT/SIGTERM: does not return */
   return rc;
 }
 

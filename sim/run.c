@@ -13,6 +13,8 @@
 #include "output/report.h"
 #include "output/summary.h"
 #include "sim/engine.h"
+#include "sim/limits.h"
+#include "sim/signals.h"
 
 /* The faults of one platform's run: degraded_dependency is applied here, to
  * the arrivals, so every model gets it; the other kinds go to the model's
@@ -109,31 +111,67 @@ static bool drained(void *ctx) {
 
 static bool stream_done(void *ctx) { return sim_stream_done(ctx); }
 
+/* Why a run stops before its end (issue #8, docs/guarantees.md): SIGINT or
+ * SIGTERM, or a resource budget. Checked every SIM_LIMITS_CHECK_EVERY events,
+ * wrapped around the phase's own stop condition (`until`, may be NULL). */
+typedef struct run_guard {
+  sim_engine *eng;
+  const sim_limits *limits;
+  bool (*until)(void *ctx);
+  void *until_ctx;
+  bool stopped;       /* the run stopped early; why in `reason` */
+  sim_error reason;
+} run_guard;
+
+static bool guard_stop(void *ctx) {
+  run_guard *g = ctx;
+  if (g->until && g->until(g->until_ctx)) return true;
+  if (!sim_limits_due(sim_fired_count(g->eng))) return false;
+  if (sim_signals_pending())
+    sim_errorf(&g->reason, SIM_EFAIL, "interrupted by %s", sim_signals_name());
+  else if (sim_limits_check(g->limits, &g->reason) == SIM_OK)
+    return false;
+  g->stopped = true;
+  return true;
+}
+
+/* sim_run under the guard: stops at `until`, a signal or a budget. */
+static int guarded_run(run_guard *g, double until_s, bool (*until)(void *), void *until_ctx) {
+  g->until = until;
+  g->until_ctx = until_ctx;
+  return sim_run(g->eng, until_s, guard_stop, g);
+}
+
 const char *run_out_dir(const scenario *sc, const run_options *opt) {
   return opt && opt->out_dir ? opt->out_dir : sc->output.dir;
 }
 
-/* Runs the engine over the arrivals, then drains. Returns a status. */
-static int simulate(const scenario *sc, sim_engine *eng, arrivals *a, sim_error *err) {
+/* Runs the engine over the arrivals, then drains. Returns a status; a stop by
+ * the guard (g->stopped) is not an error here: what ran is kept. */
+static int simulate(const scenario *sc, run_guard *g, arrivals *a, sim_error *err) {
   int rc;
   if (sc->duration_s > 0) {
-    rc = sim_run(eng, sc->duration_s, NULL, NULL);
+    rc = guarded_run(g, sc->duration_s, NULL, NULL);
   } else {
     /* No horizon: the workload's own end is the horizon. */
-    rc = sim_run(eng, INFINITY, stream_done, eng);
+    rc = guarded_run(g, INFINITY, stream_done, g->eng);
   }
   if (rc < 0) return -rc;
   drain_check d = {a->type, a->state};
-  if (!drained(&d)) {
-    rc = sim_run(eng, sim_now(eng) + sc->drain_s, drained, &d);
+  if (!g->stopped && !drained(&d)) {
+    rc = guarded_run(g, sim_now(g->eng) + sc->drain_s, drained, &d);
     if (rc < 0) return -rc;
   }
   return SIM_OK;
 }
 
+/* Runs one platform. When a signal or a budget stops it early, the recorder
+ * is still finished at the time reached (its files are whole up to there),
+ * summary->incomplete is set, and *stopped says why. */
 static int run_platform(const scenario *sc, const scenario_platform *p, const char *dir,
-                        bool progress, run_result *res, out_platform_result *summary,
-                        out_recorder **rec_out, sim_error *err) {
+                        bool progress, const sim_limits *limits, run_result *res,
+                        out_platform_result *summary, out_recorder **rec_out,
+                        sim_error *stopped, sim_error *err) {
   int rc = SIM_EFAIL;
   double wall0 = wall_now();
   sim_engine *eng = sim_engine_alloc();
@@ -164,7 +202,8 @@ static int run_platform(const scenario *sc, const scenario_platform *p, const ch
                 .started_wall = wall0, .last_print_wall = wall0};
   sim_stream stream = {arrivals_peek, arrivals_fire, &a};
   sim_set_stream(eng, &stream);
-  if ((rc = simulate(sc, eng, &a, err))) {
+  run_guard guard = {.eng = eng, .limits = limits};
+  if ((rc = simulate(sc, &guard, &a, err))) {
     sim_error_prefix(err, "platform %s: ", p->name);
     goto fail;
   }
@@ -190,6 +229,11 @@ static int run_platform(const scenario *sc, const scenario_platform *p, const ch
   summary->latency = lat; /* kept alive: the recorder is freed by the caller */
   summary->records_skipped = src->skipped;
   summary->origin_errors = src->origin_errors;
+  summary->incomplete = guard.stopped;
+  res->complete = !guard.stopped;
+  if (guard.stopped)
+    sim_errorf(stopped, SIM_EFAIL, "%s (platform %s stopped at t=%.0fs)", guard.reason.msg,
+               p->name, sim_now(eng));
   p->type->destroy(state);
   fault_sched_free(faults);
   wl_source_free(src);
@@ -232,17 +276,36 @@ static int write_report(const scenario *sc, const char *dir, sim_error *err) {
 int run_scenario(const scenario *sc, const run_options *opt, run_result *results,
                  sim_error *err) {
   const char *dir = run_out_dir(sc, opt);
-  size_t n = sc->n_platforms;
+  size_t n = sc->n_platforms, ran = 0;
   run_result *res = sim_xcalloc(n, sizeof *res);
   out_platform_result *sum = sim_xcalloc(n, sizeof *sum);
   out_recorder **recs = sim_xcalloc(n, sizeof *recs);
+  sim_limits limits = sc->limits;
+  sim_limits_start(&limits);
+  sim_error stopped = {0};
   int rc = SIM_OK;
-  for (size_t i = 0; i < n && rc == SIM_OK; i++)
-    rc = run_platform(sc, &sc->platforms[i], dir, opt && opt->progress, &res[i], &sum[i],
-                      &recs[i], err);
-  if (rc == SIM_OK) rc = out_write_summary(dir, sc->name, sc->seed, sum, n, err);
-  if (rc == SIM_OK && !(opt && opt->no_report)) rc = write_report(sc, dir, err);
-  if (rc == SIM_OK && results) memcpy(results, res, n * sizeof *res);
+  /* A platform stopped early is kept (marked incomplete); later ones are not
+   * run. */
+  for (; ran < n && rc == SIM_OK && !stopped.status; ran++) {
+    if (sim_signals_pending()) {
+      sim_errorf(&stopped, SIM_EFAIL, "interrupted by %s (before platform %s)",
+                 sim_signals_name(), sc->platforms[ran].name);
+      break;
+    }
+    rc = run_platform(sc, &sc->platforms[ran], dir, opt && opt->progress, &limits, &res[ran],
+                      &sum[ran], &recs[ran], &stopped, err);
+  }
+  if (rc == SIM_OK)
+    rc = out_write_summary_run(dir, sc->name, sc->seed, sum, ran,
+                               stopped.status ? stopped.msg : NULL, err);
+  /* The report presents a whole run; a stopped one has only its summary. */
+  if (rc == SIM_OK && !stopped.status) rc = write_report(sc, dir, err);
+  if (rc == SIM_OK && stopped.status)
+    rc = sim_errorf(err, SIM_EFAIL,
+                    "%s; the results so far are in %s/, marked incomplete "
+                    "(summary.json: \"complete\": false)",
+                    stopped.msg, dir);
+  if (results) memcpy(results, res, n * sizeof *res);
   for (size_t i = 0; i < n; i++) out_recorder_free(recs[i]);
   free(recs);
   free(res);

@@ -5,7 +5,13 @@
  * the model create its state, run the engine to the horizon with arrivals
  * pulled lazily, then drain (at most scenario.drain_s) while requests are in
  * flight, finish billing and close the files. DIR/summary.json and
- * DIR/summary.csv hold one entry per platform. */
+ * DIR/summary.csv hold one entry per platform.
+ *
+ * SIGINT/SIGTERM (sim/signals.h, installed by the caller) and the scenario's
+ * resource budgets (sim/limits.h) stop a run early: the platform running is
+ * finished at the time it reached, later ones are not run, the summary lists
+ * what ran with "complete": false, and run_scenario returns SIM_EFAIL saying
+ * why (docs/guarantees.md). */
 #ifndef SIM_RUN_H
 #define SIM_RUN_H
 
@@ -28,6 +34,7 @@ typedef struct run_result {
   double p50_s, p95_s, p99_s;
   double wall_s;        /* wall-clock seconds the run took */
   uint64_t events;      /* engine events fired */
+  bool complete;        /* false: stopped early (signal or budget), or not run */
 } run_result;
 
 /* Runs sc; fills results[0..sc->n_platforms) when results is non-NULL. Returns a

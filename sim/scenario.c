@@ -185,6 +185,10 @@ static const cfg_field scenario_fields[] = {
      .flags = CFG_FLOW, .doc = "service level objectives, e.g. {latency_p99: 500ms}"},
     {.key = "output", .type = CFG_MAP, .offset = offsetof(scenario, output), .sub = &output_schema,
      .doc = "where and how finely results are written"},
+    {.key = "limits", .type = CFG_MAP, .offset = offsetof(scenario, limits),
+     .sub = &sim_limits_schema,
+     .doc = "resource budgets, e.g. {memory: 8GiB, wall_time: 1h}: a run over one stops, "
+            "keeping what is complete (docs/guarantees.md)"},
     {0}};
 
 static const cfg_schema scenario_schema = {.name = "scenario",

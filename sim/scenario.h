@@ -13,6 +13,7 @@
 
 #include "models/platform.h"
 #include "sim/cfg.h"
+#include "sim/limits.h"
 #include "workloads/workload.h"
 
 typedef struct scenario_platform {
@@ -38,6 +39,7 @@ typedef struct scenario {
   double drain_s;      /* after the horizon, run at most this long for in-flight requests */
   wl_config workload;
   scenario_output output;
+  sim_limits limits;   /* resource budgets (`limits:`); 0: none */
   scenario_platform *platforms;
   size_t n_platforms;
   char *source;        /* the file name or "<demo>" */

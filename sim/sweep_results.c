@@ -72,7 +72,8 @@ static int read_platform(summary *s, struct fy_node *item, size_t i) {
   while ((pair = fy_node_mapping_iterate(item, &it))) {
     const char *key = cfg_scalar(fy_node_pair_key(pair));
     struct fy_node *value = fy_node_pair_value(pair);
-    if (!key || !strcmp(key, "name") || !strcmp(key, "kind")) continue;
+    if (!key || !strcmp(key, "name") || !strcmp(key, "kind") || !strcmp(key, "complete"))
+      continue; /* labels, and the flag of a run stopped early (never in a sweep) */
     if (fy_node_get_type(value) != FYNT_SCALAR)
       return cfg_error_at(s->ctx, value, where, "%s: expected a number or null", key);
     p->keys[p->n] = key;

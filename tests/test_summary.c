@@ -167,12 +167,15 @@ static void check_json(const char *path, const out_sketch *lat) {
   CHECK_STR(scalar(doc, "/platforms/1/name"), "123", "json: numeric-looking name text");
   CHECK(fy_node_get_style(at(doc, "/platforms/1/name")) == FYNS_DOUBLE_QUOTED,
         "json: numeric-looking name is a string");
-  /* Key order is the documented one: name, kind, duration_s, requests, ... */
+  CHECK_STR(scalar(doc, "/complete"), "true", "json: a run written whole is complete");
+  CHECK(at(doc, "/stopped") == NULL, "json: and has no stop reason");
+  CHECK_STR(scalar(doc, "/platforms/0/complete"), "true", "json: platform complete");
+  /* Key order is the documented one: name, kind, complete, duration_s, requests, ... */
   struct fy_node *p0 = at(doc, "/platforms/0");
   struct fy_node_pair *first = fy_node_mapping_get_by_index(p0, 0);
-  struct fy_node_pair *fourth = fy_node_mapping_get_by_index(p0, 3);
+  struct fy_node_pair *fifth = fy_node_mapping_get_by_index(p0, 4);
   CHECK_STR(fy_node_get_scalar0(fy_node_pair_key(first)), "name", "json: first key");
-  CHECK_STR(fy_node_get_scalar0(fy_node_pair_key(fourth)), "requests", "json: fourth key");
+  CHECK_STR(fy_node_get_scalar0(fy_node_pair_key(fifth)), "requests", "json: fifth key");
   check_values(doc, lat);
   CHECK_STR(scalar(doc, "/platforms/1/latency_p50_s"), "null", "json: no latency is null");
   CHECK_STR(scalar(doc, "/platforms/1/error_rate"), "null", "json: rate of nothing is null");
@@ -212,11 +215,11 @@ static void check_csv(const char *csv_path, const char *json_path) {
         mismatches++;
         fprintf(stderr, "csv/json differ at %s: csv '%s', json '%s'\n", path, c, j ? j : "?");
       }
-      if (t.cell[r][f] && strpbrk(t.cell[r][f], "eE"))
+      if (f > 4 && t.cell[r][f] && strpbrk(t.cell[r][f], "eE")) /* 4: complete */
         CHECK(0, "csv: %s is a plain decimal (got %s)", path, t.cell[r][f]);
     }
   }
-  CHECK_INT(compared, 2 * 33, "csv: 33 fields per platform compared with the JSON");
+  CHECK_INT(compared, 2 * 34, "csv: 34 fields per platform compared with the JSON");
   CHECK_INT(mismatches, 0, "csv: every field equals the JSON's");
   if (doc) fy_document_destroy(doc);
   free_table(&t);
@@ -237,6 +240,33 @@ static void check_deterministic(const char *dir, const out_platform_result *r) {
   free(j2);
   free(c1);
   free(c2);
+}
+
+/* A run stopped early: "complete": false at the top with the reason, and on
+ * the platform that was stopped; in the CSV too. */
+static void check_stopped(const char *dir, out_platform_result *r) {
+  char json_path[600], csv_path[600];
+  snprintf(json_path, sizeof json_path, "%s/summary.json", dir);
+  snprintf(csv_path, sizeof csv_path, "%s/summary.csv", dir);
+  r[1].incomplete = true;
+  sim_error err = {0};
+  CHECK_INT(out_write_summary_run(dir, scenario, seed, r, 2, "interrupted by SIGINT", &err), 0,
+            "stopped: write: %s", err.msg);
+  r[1].incomplete = false;
+  struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
+  struct fy_document *doc = fy_document_build_from_file(&cfg, json_path);
+  CHECK(doc != NULL, "stopped: json parses");
+  if (doc) {
+    CHECK_STR(scalar(doc, "/complete"), "false", "stopped: run incomplete");
+    CHECK_STR(scalar(doc, "/stopped"), "interrupted by SIGINT", "stopped: the reason");
+    CHECK_STR(scalar(doc, "/platforms/0/complete"), "true", "stopped: first platform whole");
+    CHECK_STR(scalar(doc, "/platforms/1/complete"), "false", "stopped: second one not");
+    fy_document_destroy(doc);
+  }
+  size_t len;
+  char *text = slurp(csv_path, &len);
+  CHECK_CONTAINS(text, "\"123\",\"cloudrun\",false,", "stopped: csv marks the platform");
+  free(text);
 }
 
 int main(void) {
@@ -263,6 +293,7 @@ int main(void) {
   check_json(json_path, lat);
   check_csv(csv_path, json_path);
   check_deterministic(dir, r);
+  check_stopped(dir, r);
 
   CHECK_INT(out_write_summary("/proc/scalesim-no", scenario, seed, r, 2, &err), SIM_EFAIL,
             "unwritable folder fails");
