@@ -106,8 +106,9 @@ report-check: demo
 	@test -s out/demo/report.png || { echo "chromium wrote no screenshot" >&2; exit 1; }
 	@echo "screenshot: out/demo/report.png (1280x4000) - look at it"
 
+# Two test programs at a time: this machine, and CI's, has two cores.
 test: $(BIN) $(TEST_BIN)
-	@sh tests/run.sh $(BUILD)/tests ./$(BIN) $(TESTS)
+	@JOBS=2 sh tests/run.sh $(BUILD)/tests ./$(BIN) $(TESTS)
 
 # The same tests, every object rebuilt with AddressSanitizer and UBSan.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
@@ -119,12 +120,13 @@ check: deps
 # leak (definite or indirect) fails the test (exit status 99). Unsanitized
 # objects (valgrind and ASan do not mix), in their own folder.
 VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
-  --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+  --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+  --suppressions=$(CURDIR)/tests/valgrind.supp
 memcheck: deps
 	@$(MAKE) --no-print-directory BUILD=build-memcheck BIN=build-memcheck/scalesim \
 	  CFLAGS='-O1 -g' build-memcheck/scalesim memcheck-tests
 memcheck-tests: $(TEST_BIN)
-	@RUNNER='$(VALGRIND)' sh tests/run.sh $(BUILD)/tests ./$(BIN) $(TESTS)
+	@RUNNER='$(VALGRIND)' JOBS=2 sh tests/run.sh $(BUILD)/tests ./$(BIN) $(TESTS)
 
 # Fuzzing (issue 8): every tests/fuzz/fuzz_*.c harness, with the library, built
 # by clang with libFuzzer, AddressSanitizer and UBSan into build-fuzz/, then run
