@@ -150,6 +150,7 @@ static bool has_code_built_child(struct fy_node *node) {
 
 /* Where node starts in its input, 1-based; false for a node built in code. */
 static bool node_location(struct fy_node *node, int *line, int *col) {
+  if (built_in_code(node)) return false; /* no input to point into */
   /* libfyaml reports on a container from its first to its last token, and
    * crashes when the last child was built in code (an override appended to
    * it; found by fuzzing: tests/fuzz/regressions/scenario/
