@@ -9,6 +9,7 @@ SCALESIM=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin"); export SCALESIM
 export dir RUNNER
 
 # Phase 1: run every test, each writing its log and exit status.
+for t in "$@"; do rm -f "$dir/$t.rc"; done
 printf '%s\n' "$@" | xargs -P "${JOBS:-1}" -I{} sh -c \
   '$RUNNER "$dir/{}" > "$dir/{}.log" 2>&1; echo $? > "$dir/{}.rc"'
 
