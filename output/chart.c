@@ -184,8 +184,8 @@ static int take_color(out_chart *c, int color) {
  * OUT_CHART_MAX_POINTS — the minimum and maximum
  * of each of MAX/2 buckets in their original order, so that a short spike in a
  * long run still shows. A bucket with no number keeps one gap (NaN). */
-static size_t copy_points(const double *x, const double *y, size_t n, double **ox,
-                          double **oy) {
+static size_t copy_points(const double *x, const double *y, size_t n, bool keep_flat,
+                          double **ox, double **oy) {
   size_t max = OUT_CHART_MAX_POINTS;
   *ox = sim_xmalloc((n < max ? n : max) * sizeof **ox + 1);
   *oy = sim_xmalloc((n < max ? n : max) * sizeof **oy + 1);
@@ -193,10 +193,10 @@ static size_t copy_points(const double *x, const double *y, size_t n, double **o
     /* Drop the inside points of flat runs (y equal to both neighbours): they
      * draw nothing, and a time series of a quiet gauge is mostly such points.
      * The last two points stay, since a step series extends its last value by
-     * the spacing of those two. */
+     * the spacing of those two. A point series keeps them: each is a marker. */
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-      bool flat = i > 0 && i + 2 < n && y[i - 1] == y[i] && y[i] == y[i + 1];
+      bool flat = !keep_flat && i > 0 && i + 2 < n && y[i - 1] == y[i] && y[i] == y[i + 1];
       if (flat) continue;
       (*ox)[m] = x[i];
       (*oy)[m++] = y[i];
@@ -237,7 +237,7 @@ void out_chart_add(out_chart *c, const out_series *s) {
   d->style = s->style;
   d->axis = s->axis ? 1 : 0;
   d->color = take_color(c, s->color);
-  d->n = copy_points(s->x, s->y, s->n, &d->x, &d->y);
+  d->n = copy_points(s->x, s->y, s->n, s->style == OUT_POINTS, &d->x, &d->y);
 }
 
 void out_chart_band(out_chart *c, const char *label, int axis, int color, const double *x,
@@ -642,7 +642,9 @@ static void build_axes(canvas *cv) {
 
 /* --- layout ----------------------------------------------------------------- */
 
-typedef enum legend_kind { LEG_LINE, LEG_AREA, LEG_BAND, LEG_UP, LEG_DOWN, LEG_EVENT } legend_kind;
+typedef enum legend_kind {
+  LEG_LINE, LEG_AREA, LEG_BAND, LEG_UP, LEG_DOWN, LEG_EVENT, LEG_POINT
+} legend_kind;
 
 typedef struct legend_entry {
   legend_kind kind;
@@ -652,14 +654,18 @@ typedef struct legend_entry {
 
 #define MAX_LEGEND 32
 
+static legend_kind legend_kind_of(out_style style) {
+  return style == OUT_AREA ? LEG_AREA : style == OUT_POINTS ? LEG_POINT : LEG_LINE;
+}
+
 static size_t legend_entries(const out_chart *c, legend_entry *e) {
   size_t n = 0;
   for (size_t i = 0; i < c->n_bands && n < MAX_LEGEND; i++)
     if (c->bands[i].label) e[n++] = (legend_entry){LEG_BAND, c->bands[i].color, c->bands[i].label};
   for (size_t i = 0; i < c->n_series && n < MAX_LEGEND; i++)
     if (c->series[i].label)
-      e[n++] = (legend_entry){c->series[i].style == OUT_AREA ? LEG_AREA : LEG_LINE,
-                              c->series[i].color, c->series[i].label};
+      e[n++] = (legend_entry){legend_kind_of(c->series[i].style), c->series[i].color,
+                              c->series[i].label};
   bool kinds[3] = {false, false, false};
   for (size_t i = 0; i < c->n_markers; i++) kinds[c->markers[i].kind] = true;
   const char *names[3] = {c->spec.up_label, c->spec.down_label, c->spec.event_label};
@@ -840,12 +846,44 @@ static void hlines(canvas *cv) {
   }
 }
 
+/* One point marker of palette entry `color` centred at (x, y): a filled
+ * circle, square or diamond by the entry's index, outlined in dark grey. */
+static void point_mark(canvas *cv, int color, double x, double y) {
+  const pen *p = &palette[color];
+  double r = 3.5;
+  set_rgb(cv, 0x22, 0x22, 0x22);
+  solid(cv, 0.8);
+  set_fill_rgb(cv, p->r, p->g, p->b);
+  fill_on(cv);
+  switch (color % 3) {
+  case 0: pl_fcircle_r(cv->pl, x, y, r); break;
+  case 1: pl_fbox_r(cv->pl, x - r * 0.9, y - r * 0.9, x + r * 0.9, y + r * 0.9); break;
+  default:
+    pl_fmove_r(cv->pl, x - r * 1.2, y);
+    pl_fcont_r(cv->pl, x, y + r * 1.2);
+    pl_fcont_r(cv->pl, x + r * 1.2, y);
+    pl_fcont_r(cv->pl, x, y - r * 1.2);
+    pl_fcont_r(cv->pl, x - r * 1.2, y);
+    pl_endpath_r(cv->pl);
+  }
+  no_fill(cv);
+}
+
+static void series_points(canvas *cv, const series_data *s) {
+  for (size_t k = 0; k < s->n; k++)
+    if (x_ok(cv, s->x[k]) && !isnan(s->y[k]))
+      point_mark(cv, s->color, map_x(cv, s->x[k]), map_y(cv, s->axis, s->y[k]));
+}
+
 static void series_lines(canvas *cv) {
   for (size_t i = 0; i < cv->c->n_series; i++) {
     const series_data *s = &cv->c->series[i];
+    if (s->style == OUT_POINTS) continue; /* drawn over the lines (series_points) */
     use_pen(cv, &palette[s->color]);
     polyline(cv, s->axis, s->x, s->y, s->n, s->style == OUT_STEP);
   }
+  for (size_t i = 0; i < cv->c->n_series; i++)
+    if (cv->c->series[i].style == OUT_POINTS) series_points(cv, &cv->c->series[i]);
 }
 
 static void bars(canvas *cv) {
@@ -1030,6 +1068,9 @@ static void legend_sample(canvas *cv, const legend_entry *e, double x, double y)
     break;
   case LEG_EVENT:
     event_tick(cv, x + LEGEND_SAMPLE / 2.0, y);
+    break;
+  case LEG_POINT:
+    point_mark(cv, e->color, x + LEGEND_SAMPLE / 2.0, y);
     break;
   }
 }

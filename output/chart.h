@@ -5,7 +5,7 @@
  *   - axes with nice tick steps (1-2-5 × 10^k; time axes in s, min, h or day
  *     with the unit in the axis title; latency axes in ms or s), a second y axis,
  *     a log-x axis (for CDFs) and a category axis (for bar charts);
- *   - line, step and area series, a band between two series, horizontal
+ *   - line, step, area and point (scatter) series, a band between two series, horizontal
  *     reference lines (a policy's target), event markers (scale-out ▲,
  *     scale-in ▽, other events |) with labels where they fit;
  *   - a legend above the plot area, wrapped onto as many rows as it needs;
@@ -78,7 +78,10 @@ typedef enum out_style {
   OUT_LINE = 0, /* straight segments between points */
   OUT_STEP,     /* value y[i] holds from x[i] to x[i+1]; the last one for the
                    width of the step before it */
-  OUT_AREA      /* like OUT_LINE, filled down to 0 with a light tint */
+  OUT_AREA,     /* like OUT_LINE, filled down to 0 with a light tint */
+  OUT_POINTS    /* a marker at each point, no line (scatter plots); its shape
+                   follows the palette entry (circle, square, diamond) so
+                   series stay apart in grey */
 } out_style;
 
 typedef enum out_marker_kind {

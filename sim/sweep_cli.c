@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "output/atomic.h"
+#include "output/sweep_report.h"
 #include "sim/pool.h"
 #include "sim/shard.h"
 #include "sim/signals.h"
@@ -25,8 +26,9 @@ static const char sweep_usage[] =
     "\n"
     "Runs every variant of a design (the cartesian product of the grids, or the\n"
     "rows of a grid file) and tabulates the results in DIR/sweep.csv, with the\n"
-    "Pareto fronts of cost vs p99 latency and cost vs error rate marked. No\n"
-    "SCENARIO: the built-in demo. A re-run skips the runs already complete.\n"
+    "Pareto fronts of cost vs p99 latency and cost vs error rate marked, and\n"
+    "charts them in DIR/sweep.html. No SCENARIO: the built-in demo. A re-run\n"
+    "skips the runs already complete.\n"
     "\n"
     "options:\n"
     "  -o, --out DIR            output folder (default: the scenario's output.dir/sweep)\n"
@@ -53,7 +55,7 @@ static const char merge_usage[] =
     "\n"
     "Combines the folders of a sharded sweep: brings every complete run into OUT\n"
     "(hard links where possible) and writes OUT/sweep.csv, byte for byte what one\n"
-    "unsharded sweep writes. OUT defaults to the first DIR.\n"
+    "unsharded sweep writes, and OUT/sweep.html. OUT defaults to the first DIR.\n"
     "\n"
     "options:\n"
     "  -o, --out OUT   the merged folder\n"
@@ -336,10 +338,22 @@ static void report(const sweep_state *s, const shard_spec *shard, size_t n_compl
   printf("\n  this time: ran %zu (-j %u), %zu failed, %zu skipped (already complete)\n",
          s->done, jobs, s->n_failures, s->skipped);
   printf("  complete in %s: %zu of %zu runs\n", s->dir, n_complete, sweep_n_runs(d));
-  printf("  results: %s/sweep.csv%s\n", s->dir, s->n_failures ? ", failures: failed.csv" : "");
+  printf("  results: %s/sweep.csv, page: sweep.html%s\n", s->dir,
+         s->n_failures ? ", failures: failed.csv" : "");
 }
 
-/* Runs the shard's pending runs, then writes failed.csv and sweep.csv. */
+/* Writes sweep.html from the sweep.csv just written (output/sweep_report.h).
+ * sweep.csv is complete before this starts, so a failure here loses nothing
+ * but the page; it is reported, and the command exits 1 as for any output that
+ * could not be written. */
+static int write_page(const char *dir, sim_error *err) {
+  int rc = out_sweep_report_write(dir, err);
+  if (rc) sim_error_prefix(err, "sweep.html not written (sweep.csv is): ");
+  return rc;
+}
+
+/* Runs the shard's pending runs, then writes failed.csv, sweep.csv and
+ * sweep.html. */
 static int run_sweep(sweep_state *s, const shard_spec *shard, const sweep_cli *c,
                      sim_error *err) {
   find_pending(s, shard);
@@ -352,6 +366,7 @@ static int run_sweep(sweep_state *s, const shard_spec *shard, const sweep_cli *c
   int rc2 = write_failed(s, &later);
   size_t n_complete = 0;
   if (!rc2) rc2 = sweep_write_results(s->d, s->dir, &n_complete, &later);
+  if (!rc2) rc2 = write_page(s->dir, &later);
   if (rc2) complain(&later);
   if (!rc && !rc2 && !c->quiet) report(s, shard, n_complete, c->jobs);
   if (!rc) rc = rc2;
@@ -511,8 +526,10 @@ static int merge_into(char **dirs, size_t n, const char *out, bool quiet, sim_er
   if (!rc) rc = claim_variants(out, text, SIM_ESCENARIO, err);
   if (!rc) rc = import_runs(d, dirs, n, out, &missing, err);
   if (!rc) rc = sweep_write_results(d, out, &complete, err);
+  if (!rc) rc = write_page(out, err);
   if (!rc && !quiet)
-    printf("merge: %zu folder%s, %zu of %zu runs complete\n  results: %s/sweep.csv\n", n,
+    printf("merge: %zu folder%s, %zu of %zu runs complete\n"
+           "  results: %s/sweep.csv, page: sweep.html\n", n,
            n == 1 ? "" : "s", complete, sweep_n_runs(d), out);
   if (!rc && missing) rc = sim_errorf(err, SIM_EFAIL, "merge: %zu runs are missing", missing);
   if (lock_fd >= 0) close(lock_fd);
