@@ -3,7 +3,10 @@
  * CPU time the process used — the speed on one core, whatever else the
  * machine is doing) and the peak resident set size, as one line:
  * `NAME  REQUESTS  WALL_S  M REQ/S  CPU_S  M REQ/S PER CORE  PEAK_RSS_MIB`.
- * Each benchmark is its own process so that peak RSS belongs to it alone. */
+ * Each benchmark is its own process so that peak RSS belongs to it alone.
+ * The report (charts and HTML, which read the finished time series back) is
+ * not written: this measures the simulation, whose memory must not grow with
+ * the length of the run. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -32,7 +35,7 @@ int main(int argc, char **argv) {
   }
   run_result *res = calloc(sc->n_platforms, sizeof *res);
   double t0 = wall_now();
-  rc = run_scenario(sc, &(run_options){0}, res, &err);
+  rc = run_scenario(sc, &(run_options){.no_report = true}, res, &err);
   double wall = wall_now() - t0;
   if (rc) {
     fprintf(stderr, "bench_run: %s\n", err.msg);
