@@ -8,6 +8,7 @@
  * keys here, the workload's (workloads/), and each platform's from the type its
  * `kind` selects. */
 #include "sim/scenario.h"
+#include "sim/file.h"
 
 #include <errno.h>
 #include <libfyaml.h>
@@ -527,34 +528,13 @@ int scenario_load_text(const char *name, const char *text, size_t len,
   return load_text(name, base, text, len, ov, n_ov, out, err);
 }
 
-/* Reads a whole file into a NUL-terminated buffer. */
-static int read_file(const char *path, char **text, size_t *len, sim_error *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return sim_errorf(err, SIM_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-  size_t cap = 1 << 14, n = 0, got;
-  char *buf = sim_xmalloc(cap);
-  while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-    n += got;
-    if (n + 1 == cap) buf = sim_xrealloc(buf, cap *= 2);
-  }
-  int failed = ferror(f), saved = errno;
-  fclose(f);
-  if (failed) {
-    free(buf);
-    return sim_errorf(err, SIM_EINPUT, "%s: cannot read: %s", path, strerror(saved));
-  }
-  buf[n] = '\0';
-  *text = buf;
-  *len = n;
-  return SIM_OK;
-}
 
 int scenario_load_file(const char *path, const scenario_override *ov, size_t n_ov,
                        scenario **out, sim_error *err) {
   char *text = NULL;
   size_t len = 0;
   *out = NULL;
-  int rc = read_file(path, &text, &len, err);
+  int rc = sim_read_file(path, &text, &len, err);
   if (rc) return rc;
   /* Paths in a scenario file are relative to the file's own folder. */
   char *dir = sim_xstrdup(path);

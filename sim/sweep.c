@@ -2,6 +2,7 @@
  * variants, their ids and seeds, validation before anything runs, and
  * variants.csv (see sweep.h). */
 #include "sim/sweep.h"
+#include "sim/file.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -39,26 +40,6 @@ void sweep_csv_put(FILE *f, const char *text) {
   else fputs(text, f);
 }
 
-int sweep_read_file(const char *path, char **text, size_t *len, sim_error *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return sim_errorf(err, SIM_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-  size_t cap = 1 << 14, n = 0, got;
-  char *buf = sim_xmalloc(cap);
-  while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-    n += got;
-    if (n + 1 == cap) buf = sim_xrealloc(buf, cap *= 2);
-  }
-  int failed = ferror(f), saved = errno;
-  fclose(f);
-  if (failed) {
-    free(buf);
-    return sim_errorf(err, SIM_EINPUT, "%s: cannot read: %s", path, strerror(saved));
-  }
-  buf[n] = '\0';
-  *text = buf;
-  *len = n;
-  return SIM_OK;
-}
 
 char *sweep_path(const char *dir, const char *name) {
   size_t len = strlen(dir) + 1 + strlen(name) + 1;
@@ -223,7 +204,7 @@ int sweep_spec_add_file(sweep_spec *s, const char *path, sim_error *err) {
     return sim_errorf(err, SIM_EUSAGE, "--grid-file %s: only one grid file is allowed", path);
   char *text;
   size_t len;
-  int rc = sweep_read_file(path, &text, &len, err);
+  int rc = sim_read_file(path, &text, &len, err);
   if (rc) return rc;
   cfg_ctx *ctx = cfg_ctx_alloc(path);
   struct fy_document *fyd = NULL;
@@ -585,7 +566,7 @@ int sweep_read_variants(const char *path, sweep_design **out, sim_error *err) {
   *out = NULL;
   char *text;
   size_t len;
-  int rc = sweep_read_file(path, &text, &len, err);
+  int rc = sim_read_file(path, &text, &len, err);
   if (rc) return rc;
   struct csv_parser p;
   SIM_ASSERT(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) == 0);

@@ -146,10 +146,6 @@ int sweep_read_variants(const char *path, sweep_design **out, sim_error *err);
  * quote, line break or leading/trailing space. NULL is an empty field. */
 void sweep_csv_put(FILE *f, const char *text);
 
-/* Reads a whole file into a malloc'd NUL-terminated buffer (*len bytes before
- * the NUL). Returns 0, or SIM_EINPUT with "path: cannot ...: strerror". */
-int sweep_read_file(const char *path, char **text, size_t *len, sim_error *err);
-
 /* "a/b" in a malloc'd string. */
 char *sweep_path(const char *dir, const char *name);
 

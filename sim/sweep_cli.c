@@ -18,6 +18,7 @@
 #include "sim/shard.h"
 #include "sim/signals.h"
 #include "sim/sweep.h"
+#include "sim/file.h"
 
 enum { MAX_JOBS = 1024, MAX_REPLICATIONS = 100000, LIST_MISSING = 10 };
 
@@ -120,7 +121,7 @@ static int claim_variants(const char *dir, const char *text, int clash, sim_erro
   size_t len;
   sim_error ignored = {0};
   int rc = SIM_OK;
-  if (sweep_read_file(path, &old, &len, &ignored) == SIM_OK) {
+  if (sim_read_file(path, &old, &len, &ignored) == SIM_OK) {
     if (len != strlen(text) || memcmp(old, text, len) != 0)
       rc = sim_errorf(err, clash,
                       "%s holds a different sweep (its variants.csv lists other variants or "
@@ -386,7 +387,7 @@ static int load_base(const sweep_cli *c, sweep_scenario *sc, char **text, char *
   *text = NULL;
   if (c->scenario_path) {
     size_t len;
-    int rc = sweep_read_file(c->scenario_path, text, &len, err);
+    int rc = sim_read_file(c->scenario_path, text, &len, err);
     if (rc) return rc;
     *sc = (sweep_scenario){c->scenario_path, *text, len, c->sets, c->n_sets};
   } else {
@@ -465,7 +466,7 @@ static int same_design(char **dirs, size_t n, char **text, sim_error *err) {
   for (size_t i = 0; i < n; i++) {
     char *path = sweep_path(dirs[i], "variants.csv"), *t;
     size_t len;
-    int rc = sweep_read_file(path, &t, &len, err);
+    int rc = sim_read_file(path, &t, &len, err);
     free(path);
     if (rc) {
       free(*text);

@@ -14,6 +14,7 @@
 #include "sim/cfg.h"
 #include "sim/pareto.h"
 #include "sim/sweep.h"
+#include "sim/file.h"
 
 /* The metrics the Pareto fronts are over (summary.h's names). */
 static const char cost_key[] = "cost_usd", p99_key[] = "latency_p99_s",
@@ -85,7 +86,7 @@ static int read_platform(summary *s, struct fy_node *item, size_t i) {
 static int summary_read(const char *path, summary *s, sim_error *err) {
   char *text;
   size_t len;
-  int rc = sweep_read_file(path, &text, &len, err);
+  int rc = sim_read_file(path, &text, &len, err);
   if (rc) return rc;
   *s = (summary){.ctx = cfg_ctx_alloc(path)};
   rc = cfg_parse(s->ctx, text, len, &s->fyd);

@@ -248,7 +248,7 @@ static void test_import(const char *dir) {
   snprintf(spec, sizeof spec, "    import: {service: %s/missing.yaml}\n", dir);
   sc = load(spec);
   CHECK(!sc && status == SIM_EINPUT, "a missing import file is an input error");
-  CHECK_CONTAINS(message, "cannot read", "the message says so");
+  CHECK_CONTAINS(message, "cannot open: No such file", "the message says so");
 
   snprintf(spec, sizeof spec, "    import: {config_autoscaler: %s}\n", svc);
   sc = load(spec);

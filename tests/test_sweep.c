@@ -27,6 +27,7 @@
 #include "sim/pareto.h"
 #include "sim/rng.h"
 #include "sim/shard.h"
+#include "sim/file.h"
 #include "sim/sweep.h"
 #include "tests/check.h"
 
@@ -72,7 +73,7 @@ static char *slurp(const char *path) {
   char *text = NULL;
   size_t len;
   sim_error err = {0};
-  return sweep_read_file(path, &text, &len, &err) == SIM_OK ? text : NULL;
+  return sim_read_file(path, &text, &len, &err) == SIM_OK ? text : NULL;
 }
 
 static bool exists(const char *path) {

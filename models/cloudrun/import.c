@@ -31,6 +31,7 @@
 
 #include "models/cloudrun/cloudrun.h"
 #include "models/cloudrun/kpa_window.h"
+#include "sim/file.h"
 
 typedef struct importer {
   crun_cfg *c;
@@ -306,26 +307,10 @@ static struct fy_node *at(struct fy_node *n, const char *path) {
 
 /* Reads `path` into a document of ctx; SIM_EINPUT when unreadable or not YAML. */
 static int load(importer *im, const char *path, struct fy_document **doc) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return sim_errorf(im->err, SIM_EINPUT, "%s: cannot read: %s", path, strerror(errno));
-  char *text = NULL;
-  size_t len = 0, cap = 0, n;
-  char buf[8192];
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-    if (len + n > cap) {
-      cap = 2 * (len + n);
-      text = sim_xrealloc(text, cap);
-    }
-    memcpy(text + len, buf, n);
-    len += n;
-  }
-  bool failed = ferror(f);
-  fclose(f);
-  if (failed) {
-    free(text);
-    return sim_errorf(im->err, SIM_EINPUT, "%s: read error", path);
-  }
-  int rc = cfg_parse(im->ctx, text ? text : "", len, doc);
+  char *text;
+  size_t len;
+  if (sim_read_file(path, &text, &len, im->err)) return SIM_EINPUT;
+  int rc = cfg_parse(im->ctx, text, len, doc);
   free(text);
   if (rc) return sim_errorf(im->err, SIM_EINPUT, "%s", cfg_ctx_error(im->ctx)->msg);
   if (!fy_document_root(*doc))

@@ -26,6 +26,7 @@
 #include "models/ecs/metrics.h"
 #include "models/ecs/step_scaling.h"
 #include "models/ecs/target_tracking.h"
+#include "sim/file.h"
 
 /* One JSON file being read; errors go through cfg_error_at, so they read
  * `file:line:col: JSON.path: message`. */
@@ -41,26 +42,6 @@ static void json_close(json_file *j) {
   *j = (json_file){0};
 }
 
-static int read_all(const char *path, char **text, size_t *len, sim_error *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return sim_errorf(err, SIM_EINPUT, "%s: cannot open", path);
-  size_t cap = 1 << 16, n = 0;
-  char *buf = sim_xmalloc(cap);
-  size_t got;
-  while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) buf = sim_xrealloc(buf, cap *= 2);
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    free(buf);
-    return sim_errorf(err, SIM_EINPUT, "%s: read error", path);
-  }
-  *text = buf;
-  *len = n;
-  return SIM_OK;
-}
 
 /* Checks that text can be the CLI's JSON before YAML parsing sees it: an
  * object, in UTF-8 (RFC 8259 §8.1), with no line starting with '%' (a YAML
@@ -89,7 +70,7 @@ static int check_json_text(const char *text, size_t len, const char *path, sim_e
 static int json_open(const char *path, json_file *j, sim_error *err) {
   char *text = NULL;
   size_t len = 0;
-  int rc = read_all(path, &text, &len, err);
+  int rc = sim_read_file(path, &text, &len, err);
   if (rc) return rc;
   if ((rc = check_json_text(text, len, path, err))) {
     free(text);
