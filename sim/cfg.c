@@ -134,16 +134,23 @@ static bool built_in_code(struct fy_node *node) {
   return fy_node_get_meta(node) != NULL; /* only override nodes carry a meta (cfg_mark_override) */
 }
 
-/* True if any direct child (key or value) of a container was built in code. */
+/* True if anything below a container (keys, values, at any depth) was built
+ * in code. Only called on the error path, so a walk of the subtree is fine. */
 static bool has_code_built_child(struct fy_node *node) {
   if (fy_node_get_type(node) == FYNT_SEQUENCE) {
-    for (int i = 0, n = fy_node_sequence_item_count(node); i < n; i++)
-      if (built_in_code(fy_node_sequence_get_by_index(node, i))) return true;
+    for (int i = 0, n = fy_node_sequence_item_count(node); i < n; i++) {
+      struct fy_node *item = fy_node_sequence_get_by_index(node, i);
+      if (built_in_code(item)) return true;
+      if (fy_node_get_type(item) != FYNT_SCALAR && has_code_built_child(item)) return true;
+    }
     return false;
   }
+  if (fy_node_get_type(node) != FYNT_MAPPING) return false;
   for (int i = 0, n = fy_node_mapping_item_count(node); i < n; i++) {
     struct fy_node_pair *p = fy_node_mapping_get_by_index(node, i);
-    if (built_in_code(fy_node_pair_key(p)) || built_in_code(fy_node_pair_value(p))) return true;
+    struct fy_node *v = fy_node_pair_value(p);
+    if (built_in_code(fy_node_pair_key(p)) || built_in_code(v)) return true;
+    if (v && fy_node_get_type(v) != FYNT_SCALAR && has_code_built_child(v)) return true;
   }
   return false;
 }
@@ -152,9 +159,9 @@ static bool has_code_built_child(struct fy_node *node) {
 static bool node_location(struct fy_node *node, int *line, int *col) {
   if (built_in_code(node)) return false; /* no input to point into */
   /* libfyaml reports on a container from its first to its last token, and
-   * crashes when the last child was built in code (an override appended to
-   * it; found by fuzzing: tests/fuzz/regressions/scenario/
-   * override-key-appended-to-root). Such a container is located by its first
+   * crashes when something below it was built in code (an override appended
+   * to it; found by fuzzing: tests/fuzz/regressions/scenario/
+   * override-key-appended-to-root, override-in-grandchild-segfaults). Such a container is located by its first
    * child instead, which is where a block container starts anyway. */
   if (fy_node_get_type(node) == FYNT_MAPPING && fy_node_mapping_item_count(node) > 0 &&
       has_code_built_child(node)) {
