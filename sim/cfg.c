@@ -252,7 +252,7 @@ int cfg_parse_node(cfg_ctx *ctx, struct fy_document *fyd, const char *text,
   /* A '%' at a line's start is a YAML directive, which no value can hold, and
    * libfyaml 0.7.12 leaks the nodes it built before it (found by fuzzing:
    * tests/fuzz/regressions/scenario/override-value-then-directive-leaks). */
-  if (text[0] == '%' || strstr(text, "\n%")) {
+  if (text[0] == '%' || strstr(text, "\n%") || strstr(text, "\r%")) { /* CR breaks lines too */
     *out = NULL;
     return sim_errorf(&ctx->err, SIM_ESCENARIO,
                       "%s: a YAML directive ('%%' starting a line) is not a value", what);
