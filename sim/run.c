@@ -299,7 +299,8 @@ int run_scenario(const scenario *sc, const run_options *opt, run_result *results
     rc = out_write_summary_run(dir, sc->name, sc->seed, sum, ran,
                                stopped.status ? stopped.msg : NULL, err);
   /* The report presents a whole run; a stopped one has only its summary. */
-  if (rc == SIM_OK && !stopped.status) rc = write_report(sc, dir, err);
+  if (rc == SIM_OK && !stopped.status && !(opt && opt->no_report))
+    rc = write_report(sc, dir, err);
   if (rc == SIM_OK && stopped.status)
     rc = sim_errorf(err, SIM_EFAIL,
                     "%s; the results so far are in %s/, marked incomplete "

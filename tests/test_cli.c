@@ -168,6 +168,17 @@ static void test_reference_current(void) {
         "docs/scenario.md is current (run `make docs` after changing a schema)");
 }
 
+/* The runs of a sweep write no per-run report (the sweep has its page). */
+static void test_sweep_runs_without_report(void) {
+  write_file(path("small.yaml"), small);
+  CHECK_INT(run("sweep small.yaml --grid platforms[0].instances=2,3 -j 1 -q -o sw"), 0,
+            "a two-variant sweep runs");
+  CHECK(access(path("sw/sweep.csv"), R_OK) == 0, "it writes sweep.csv");
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "find '%s/sw/runs' -name report.html | grep -q .", tmp);
+  CHECK(system(cmd) != 0, "and no report.html in its runs");
+}
+
 static void test_demo(void) {
   CHECK_INT(run("run -o demo"), 0, "the built-in demo runs");
   CHECK_CONTAINS(out_text, "outputs: demo/", "demo prints its output folder");
@@ -190,6 +201,7 @@ int main(void) {
   test_no_completions();
   test_relative_paths();
   test_reference_current();
+  test_sweep_runs_without_report();
   test_demo();
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
