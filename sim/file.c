@@ -15,7 +15,14 @@ int sim_read_file(const char *path, char **text, size_t *len, sim_error *err) {
   char *buf = sim_xmalloc(cap);
   while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
     n += got;
-    if (n + 1 == cap) buf = sim_xrealloc(buf, cap *= 2);
+    if (n + 1 < cap) continue;
+    if (cap >= SIM_READ_FILE_MAX) { /* /dev/zero, a disk image, ...: not our input */
+      fclose(f);
+      free(buf);
+      return sim_errorf(err, SIM_EINPUT, "%s: larger than %zu MiB, more than any file read whole "
+                        "can be (is it the right file?)", path, SIM_READ_FILE_MAX >> 20);
+    }
+    buf = sim_xrealloc(buf, cap *= 2);
   }
   int failed = ferror(f), saved = errno;
   fclose(f);

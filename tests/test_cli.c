@@ -90,6 +90,8 @@ static void test_bad_inputs(void) {
   CHECK_CONTAINS(err_text, "bad.yaml:3:1: duraton: unknown key (did you mean 'duration'?)",
                  "bad scenario message names file:line:col and a hint");
   CHECK_INT(run("validate does-not-exist.yaml"), 4, "unreadable scenario exits 4");
+  CHECK_INT(run("validate /dev/zero"), 4, "a file without end (/dev/zero) exits 4");
+  CHECK_CONTAINS(err_text, "/dev/zero: larger than 2048 MiB", "and says it is too large");
   write_file(path("latin1.yaml"), "name: caf\xe9\n");
   CHECK_INT(run("validate latin1.yaml"), 3, "invalid UTF-8 exits 3");
   CHECK_CONTAINS(err_text, "latin1.yaml:1: invalid UTF-8 (YAML text is UTF-8)",
