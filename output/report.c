@@ -102,7 +102,7 @@ static void format_cell(double v, unit u, char *buf, size_t len) {
 
 /* --- escaping --------------------------------------------------------------------- */
 
-static void html(FILE *f, const char *s) {
+void out_html_text(FILE *f, const char *s) {
   for (; s && *s; s++) {
     switch (*s) {
     case '&': fputs("&amp;", f); break;
@@ -196,13 +196,13 @@ static void html_head(FILE *f, const out_run *run) {
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>",
         f);
-  html(f, run->scenario);
+  out_html_text(f, run->scenario);
   fputs(" - scalesim report</title>\n<style>\n", f);
   fputs(css, f);
   fputs("</style>\n</head>\n<body>\n<main>\n<h1>scalesim report: ", f);
-  html(f, run->scenario);
+  out_html_text(f, run->scenario);
   fputs("</h1>\n<p class=\"meta\">seed ", f);
-  html(f, run->seed);
+  out_html_text(f, run->seed);
   fprintf(f, ", %zu platform%s. ", run->n_platforms, run->n_platforms == 1 ? "" : "s");
   fputs("Generated from the run's files; <code>scalesim report DIR</code> regenerates it.</p>\n"
         "<nav><a href=\"#scenario\">Scenario</a><a href=\"#results\">Results</a>"
@@ -212,9 +212,9 @@ static void html_head(FILE *f, const out_run *run) {
 
 static void html_fact(FILE *f, const char *label, const char *value) {
   fputs("<tr><th>", f);
-  html(f, label);
+  out_html_text(f, label);
   fputs("</th><td>", f);
-  html(f, value);
+  out_html_text(f, value);
   fputs("</td></tr>\n", f);
 }
 
@@ -253,9 +253,9 @@ static void html_setting_rows(FILE *f, const out_run *run, const char *platform,
     const out_setting_row *s = &run->settings[i];
     if (strcmp(s->platform, platform) != 0 || s->defaulted != defaulted) continue;
     fprintf(f, "<tr%s><td>", s->defaulted ? " class=\"defaulted\"" : "");
-    html(f, s->key);
+    out_html_text(f, s->key);
     fputs("</td><td>", f);
-    html(f, s->value);
+    out_html_text(f, s->value);
     if (s->defaulted) fputs("<span class=\"default\">default</span>", f);
     fputs("</td></tr>\n", f);
   }
@@ -268,7 +268,7 @@ static void html_settings(FILE *f, const out_run *run, const char *platform, con
   size_t set = count_settings(run, platform, false), assumed = count_settings(run, platform, true);
   if (set + assumed == 0) return;
   fputs("<h3>", f);
-  html(f, title);
+  out_html_text(f, title);
   fputs("</h3>\n", f);
   if (set) html_setting_rows(f, run, platform, false);
   if (!assumed) return;
@@ -303,9 +303,9 @@ static void html_results(FILE *f, const out_run *run) {
   fputs("<h2 id=\"results\">Results</h2>\n<table class=\"results\">\n<thead><tr><th></th>", f);
   for (size_t i = 0; i < run->n_platforms; i++) {
     fputs("<th>", f);
-    html(f, run->platforms[i].name);
+    out_html_text(f, run->platforms[i].name);
     fputs("<br/><small>", f);
-    html(f, run->platforms[i].kind);
+    out_html_text(f, run->platforms[i].kind);
     fputs("</small></th>", f);
   }
   fputs("</tr></thead>\n<tbody>\n", f);
@@ -317,7 +317,7 @@ static void html_results(FILE *f, const out_run *run) {
       for (size_t i = 0; i < run->n_platforms; i++) {
         format_cell(out_run_value(&run->platforms[i], r->key), r->unit, buf, sizeof buf);
         fputs("<td class=\"num\" data-platform=\"", f);
-        html(f, run->platforms[i].name);
+        out_html_text(f, run->platforms[i].name);
         fprintf(f, "\" data-key=\"%s\" data-unit=\"%s\">%s</td>", r->key, unit_names[r->unit],
                 buf);
       }
@@ -331,7 +331,7 @@ static void html_notes(FILE *f, const out_notes *notes) {
   fputs("<h2 id=\"notes\">Notes</h2>\n<ul class=\"notes\">\n", f);
   for (size_t i = 0; i < notes->n; i++) {
     fputs("<li>", f);
-    html(f, notes->v[i]);
+    out_html_text(f, notes->v[i]);
     fputs("</li>\n", f);
   }
   fputs("</ul>\n", f);
@@ -350,7 +350,7 @@ static int html_figure(FILE *f, const out_chart_ref *c, unsigned plots, sim_erro
   fputs("<figure>\n", f);
   int rc = inline_svg(f, c, err);
   fputs("\n<figcaption>", f);
-  html(f, c->title);
+  out_html_text(f, c->title);
   fputs(" &#8212; <a href=\"", f);
   url(f, c->file);
   fputs(".svg\">SVG</a>", f);
@@ -383,7 +383,7 @@ static int html_charts(FILE *f, const out_run *run, const out_chart_list *charts
   fputs("</div>\n", f);
   for (size_t p = 0; !rc && p < run->n_platforms; p++) {
     fprintf(f, "<h3 id=\"charts-%zu\">", p);
-    html(f, run->platforms[p].name);
+    out_html_text(f, run->platforms[p].name);
     fputs("</h3>\n", f);
     size_t shown = 0;
     for (size_t i = 0; !rc && i < charts->n; i++)

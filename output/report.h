@@ -46,4 +46,7 @@ typedef struct out_report_options {
  * line), or SIM_EFAIL when an output cannot be written. */
 int out_report_write(const char *dir, const out_report_options *opt, sim_error *err);
 
+/* Writes s as HTML text: & < > " ' escaped (NULL writes nothing). */
+void out_html_text(FILE *f, const char *s);
+
 #endif

@@ -147,14 +147,13 @@ static void field_values(const out_platform_result *r, double v[F_COUNT]) {
  * empty) when v is not a finite number. Counts keep every integer digit; other
  * values their format's significant digits, at most 20 decimals, trailing
  * zeros dropped. */
-static bool format_number(char *buf, size_t len, double v, field_fmt fmt) {
+bool out_format_decimal(char *buf, size_t len, double v, int significant) {
   buf[0] = '\0';
   if (!isfinite(v)) return false;
   if (v == 0) v = 0; /* -0 prints as 0 */
   int decimals = 0;
-  if (fmt != FMT_COUNT && v != 0) {
-    int digits = fmt == FMT_QUANTILE ? 6 : 10;
-    decimals = digits - 1 - (int)floor(log10(fabs(v)));
+  if (significant > 0 && v != 0) {
+    decimals = significant - 1 - (int)floor(log10(fabs(v)));
     if (decimals < 0) decimals = 0;
     if (decimals > 20) decimals = 20;
   }
@@ -166,6 +165,11 @@ static bool format_number(char *buf, size_t len, double v, field_fmt fmt) {
   }
   if (strcmp(buf, "-0") == 0) strcpy(buf, "0"); /* a tiny negative rounded away */
   return true;
+}
+
+static bool format_number(char *buf, size_t len, double v, field_fmt fmt) {
+  int digits = fmt == FMT_COUNT ? 0 : fmt == FMT_QUANTILE ? 6 : 10;
+  return out_format_decimal(buf, len, v, digits);
 }
 
 /* --- summary.json --------------------------------------------------------- */

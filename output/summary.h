@@ -35,6 +35,7 @@
 #define OUT_SUMMARY_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "output/recorder.h"
@@ -63,5 +64,11 @@ int out_write_summary(const char *dir, const char *scenario_name, uint64_t seed,
 int out_write_summary_run(const char *dir, const char *scenario_name, uint64_t seed,
                           const out_platform_result *r, size_t n, const char *stopped,
                           sim_error *err);
+
+/* v as a plain decimal (never an exponent) with `significant` significant
+ * digits, trailing zeros dropped; significant 0 rounds to a whole number. The
+ * summary's number format, shared by sweep.csv so that the two agree. Returns
+ * false (and an empty buf) when v is not finite. */
+bool out_format_decimal(char *buf, size_t len, double v, int significant);
 
 #endif

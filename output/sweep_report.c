@@ -13,6 +13,7 @@
 
 #include "output/atomic.h"
 #include "output/chart.h"
+#include "output/report.h"
 
 /* --- sweep.csv as text ---------------------------------------------------------- */
 
@@ -410,18 +411,6 @@ static const char css[] =
     "figcaption{font-size:13px;color:#555;margin-top:2px}\n"
     ".missing{color:#8a4b00}\n";
 
-static void html(FILE *f, const char *s) {
-  for (; s && *s; s++) {
-    switch (*s) {
-    case '&': fputs("&amp;", f); break;
-    case '<': fputs("&lt;", f); break;
-    case '>': fputs("&gt;", f); break;
-    case '"': fputs("&quot;", f); break;
-    case '\'': fputs("&#39;", f); break;
-    default: fputc(*s, f);
-    }
-  }
-}
 
 static void html_head(FILE *f, const sweep_rows *s) {
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
@@ -446,9 +435,9 @@ static int html_figure(FILE *f, const drawn *d, sim_error *err) {
   fputs("<figure>\n", f);
   fputs(svg, f);
   fputs("\n<figcaption>", f);
-  html(f, d->title);
+  out_html_text(f, d->title);
   fputs(" &#8212; <a href=\"", f);
-  html(f, d->file); /* file_part left letters, digits, '_' and '/' only */
+  out_html_text(f, d->file); /* file_part left letters, digits, '_' and '/' only */
   fputs(".svg\">SVG</a></figcaption>\n</figure>\n", f);
   return SIM_OK;
 }
@@ -462,7 +451,7 @@ static void num_cell(FILE *f, double v, double scale, const char *fmt) {
 
 static void text_cell(FILE *f, const char *s) {
   fputs("<td class=\"text\">", f);
-  html(f, s);
+  out_html_text(f, s);
   fputs("</td>", f);
 }
 
@@ -474,7 +463,7 @@ static void html_front(FILE *f, const sweep_rows *s) {
         f);
   for (size_t k = 1; k <= s->n_keys; k++) {
     fputs("<th>", f);
-    html(f, s->t.names[k]);
+    out_html_text(f, s->t.names[k]);
     fputs("</th>", f);
   }
   fputs("<th>platform</th><th>cost (USD)</th><th>p99 (ms)</th><th>error rate (%)</th>"
@@ -485,9 +474,9 @@ static void html_front(FILE *f, const sweep_rows *s) {
   for (size_t i = 0; i < n; i++) {
     size_t r = idx[i];
     fputs("<tr data-variant=\"", f);
-    html(f, cell(&s->t, r, 0));
+    out_html_text(f, cell(&s->t, r, 0));
     fputs("\" data-platform=\"", f);
-    html(f, s->plat_names[s->plat[r]]);
+    out_html_text(f, s->plat_names[s->plat[r]]);
     fputs("\">", f);
     for (size_t k = 0; k <= s->n_keys; k++) text_cell(f, cell(&s->t, r, k));
     text_cell(f, s->plat_names[s->plat[r]]);
@@ -503,10 +492,10 @@ static void html_front(FILE *f, const sweep_rows *s) {
 
 static void html_skipped(FILE *f, const char *key, const char *bad) {
   fputs("<p class=\"missing skipped\">No sensitivity chart for <code>", f);
-  html(f, key);
+  out_html_text(f, key);
   if (bad) {
     fputs("</code>: its values are not all numbers (e.g. <code>", f);
-    html(f, bad);
+    out_html_text(f, bad);
     fputs("</code>).</p>\n", f);
   } else {
     fputs("</code>: no row sets it.</p>\n", f);

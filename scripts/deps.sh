@@ -4,8 +4,10 @@
 # prints the exact command to run and fails. libxml2-utils brings xmllint, with
 # which tests/test_report.c parses the HTML report; parallel (GNU parallel)
 # runs tests/test_sweep.c's sharded sweep (docs/experiments.md).
+# PKGS and WHO may be set by a caller with another list (scripts/ci-deps.sh).
 set -eu
-PKGS="build-essential pkg-config libgsl-dev libcsv-dev libplot-dev libfyaml-dev zlib1g-dev libxml2-utils parallel"
+PKGS=${PKGS:-"build-essential pkg-config libgsl-dev libcsv-dev libplot-dev libfyaml-dev zlib1g-dev libxml2-utils parallel"}
+WHO=${WHO:-scalesim}
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -14,7 +16,7 @@ done
 [ -z "$missing" ] && exit 0
 cmd="apt-get update && apt-get install -y --no-install-recommends$missing"
 if [ "$(id -u)" != 0 ]; then
-  echo "scalesim needs these Debian packages:$missing" >&2
+  echo "$WHO needs these Debian packages:$missing" >&2
   echo "Run as root:  sudo sh -c '$cmd'" >&2
   exit 1
 fi

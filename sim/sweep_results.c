@@ -14,6 +14,7 @@
 #include "sim/cfg.h"
 #include "sim/pareto.h"
 #include "sim/sweep.h"
+#include "output/summary.h"
 #include "sim/file.h"
 
 /* The metrics the Pareto fronts are over (summary.h's names). */
@@ -124,23 +125,6 @@ static const char *find_value(const summary_platform *p, const char *key) {
 
 /* --- numbers --------------------------------------------------------------- */
 
-/* v as a plain decimal with 10 significant digits and no exponent, trailing
- * zeros dropped (summary.csv's format for measurements); empty when v is not
- * finite. */
-static void format_real(char *buf, size_t len, double v) {
-  buf[0] = '\0';
-  if (!isfinite(v)) return;
-  int decimals = v == 0 ? 0 : 9 - (int)floor(log10(fabs(v)));
-  if (decimals < 0) decimals = 0;
-  if (decimals > 20) decimals = 20;
-  int n = snprintf(buf, len, "%.*f", decimals, v);
-  if (decimals > 0) {
-    while (n > 0 && buf[n - 1] == '0') n--;
-    if (n > 0 && buf[n - 1] == '.') n--;
-    buf[n] = '\0';
-  }
-  if (strcmp(buf, "-0") == 0) strcpy(buf, "0");
-}
 
 static double number(const char *text) { return text ? strtod(text, NULL) : NAN; }
 
@@ -190,7 +174,7 @@ static double mean_ci(table *t, const summary *reps, size_t n_reps, const char *
 
 static void put_real(FILE *f, double v) {
   char buf[512];
-  format_real(buf, sizeof buf, v);
+  out_format_decimal(buf, sizeof buf, v, 10); /* summary.csv's format */
   fputs(buf, f);
 }
 
