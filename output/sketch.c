@@ -4,10 +4,22 @@
  * holds x in (gamma^(i-1), gamma^i] (DDSketch, Masson et al., VLDB 2019, §2).
  * Its representative 2 gamma^i / (gamma + 1) is within a = (gamma-1)/(gamma+1)
  * of every x in the bucket. Each sketch remembers the range of slots touched
- * since its last reset, so reset and merge cost only what was used. */
+ * since its last reset, so reset and merge cost only what was used.
+ *
+ * Finding the bucket without log(). Adding a value is on the path of every
+ * request, and log() was a third of its cost. Instead the bucket edges gamma^i
+ * are computed once, and a table indexed by a double's exponent and its top
+ * MANTISSA_BITS mantissa bits gives the bucket of the smallest value sharing
+ * those bits. Such a run of values spans a factor of at most 1 + 2^-6, less
+ * than gamma, so it meets at most one edge: one comparison with that edge
+ * finishes the job. The buckets are the same as ceil(log_gamma(x)) would
+ * give, up to rounding of the edges themselves. The layout is the same for
+ * every sketch, so it is built once and shared (read-only after that). */
 #include "output/sketch.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "sim/error.h"
@@ -18,32 +30,80 @@
 #define SKETCH_REL_ACCURACY 0.0099
 #define SKETCH_MIN_S 1e-6        /* smallest value with a bucket of its own */
 #define SKETCH_MAX_S 1e6         /* largest value with a bucket of its own */
+#define MANTISSA_BITS 6          /* 1 + 2^-6 < gamma: see the header */
+
+/* What every sketch shares: bucket geometry, edges and the lookup table. */
+typedef struct sketch_layout {
+  double ln_gamma, rep_scale; /* rep_scale = 2 / (gamma + 1) */
+  int i_min, i_max;           /* log bucket index range */
+  size_t n_slots;             /* 1 + (i_max - i_min + 1) */
+  double *upper;              /* upper[k]: the largest value in slot k >= 1 */
+  uint64_t key_lo;            /* lookup key of upper[1]; the table starts there */
+  size_t n_keys;
+  uint16_t *first_slot;       /* first_slot[key - key_lo]: slot of the key's smallest value */
+} sketch_layout;
+
+static sketch_layout layout;
 
 struct out_sketch {
   uint64_t n;
   double sum, min, max; /* min/max are +inf/-inf while empty */
-  double ln_gamma, inv_ln_gamma, rep_scale; /* rep_scale = 2 / (gamma + 1) */
-  int i_min, i_max;                         /* log bucket index range */
-  size_t lo, hi;     /* slots touched since reset; lo > hi when none */
-  size_t n_slots;    /* 1 + (i_max - i_min + 1) */
-  uint64_t counts[]; /* n_slots */
+  size_t lo, hi;        /* slots touched since reset; lo > hi when none */
+  size_t n_slots;       /* layout.n_slots */
+  uint64_t counts[];    /* n_slots */
 };
+static pthread_once_t layout_once = PTHREAD_ONCE_INIT;
 
-out_sketch *out_sketch_alloc(void) {
+/* The exponent and top mantissa bits of a positive finite double. */
+static inline uint64_t lookup_key(double x) {
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  return bits >> (52 - MANTISSA_BITS);
+}
+
+static double smallest_with_key(uint64_t key) {
+  uint64_t bits = key << (52 - MANTISSA_BITS);
+  double x;
+  memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+/* The slot of x by walking the edges from slot `from` (x > upper[from - 1]). */
+static size_t slot_from(const sketch_layout *l, size_t from, double x) {
+  size_t k = from;
+  while (k < l->n_slots - 1 && x > l->upper[k]) k++;
+  return k;
+}
+
+static void layout_build(void) {
+  sketch_layout *l = &layout;
   const double a = SKETCH_REL_ACCURACY;
   const double gamma = (1 + a) / (1 - a);
-  const double ln_gamma = log1p(2 * a / (1 - a));
-  const int i_min = (int)ceil(log(SKETCH_MIN_S) / ln_gamma);
-  const int i_max = (int)ceil(log(SKETCH_MAX_S) / ln_gamma);
-  const size_t n_slots = 1 + (size_t)(i_max - i_min + 1);
-  out_sketch *s = sim_xcalloc(1, sizeof *s + n_slots * sizeof s->counts[0]);
-  s->ln_gamma = ln_gamma;
-  s->inv_ln_gamma = 1 / ln_gamma;
-  s->rep_scale = 2 / (gamma + 1);
-  s->i_min = i_min;
-  s->i_max = i_max;
-  s->n_slots = n_slots;
-  s->lo = n_slots;
+  l->ln_gamma = log1p(2 * a / (1 - a));
+  l->rep_scale = 2 / (gamma + 1);
+  l->i_min = (int)ceil(log(SKETCH_MIN_S) / l->ln_gamma);
+  l->i_max = (int)ceil(log(SKETCH_MAX_S) / l->ln_gamma);
+  l->n_slots = 1 + (size_t)(l->i_max - l->i_min + 1);
+  SIM_ASSERT(l->n_slots <= UINT16_MAX);
+  l->upper = sim_xmalloc(l->n_slots * sizeof *l->upper);
+  l->upper[0] = 0;
+  for (size_t k = 1; k < l->n_slots; k++)
+    l->upper[k] = exp(((int)k - 1 + l->i_min) * l->ln_gamma);
+  l->key_lo = lookup_key(l->upper[1]);
+  l->n_keys = lookup_key(l->upper[l->n_slots - 2]) - l->key_lo + 1;
+  l->first_slot = sim_xmalloc(l->n_keys * sizeof *l->first_slot);
+  size_t k = 1;
+  for (size_t j = 0; j < l->n_keys; j++) {
+    k = slot_from(l, k, smallest_with_key(l->key_lo + j));
+    l->first_slot[j] = (uint16_t)k;
+  }
+}
+
+out_sketch *out_sketch_alloc(void) {
+  pthread_once(&layout_once, layout_build);
+  out_sketch *s = sim_xcalloc(1, sizeof *s + layout.n_slots * sizeof s->counts[0]);
+  s->n_slots = layout.n_slots;
+  s->lo = s->n_slots;
   s->hi = 0;
   s->min = INFINITY;
   s->max = -INFINITY;
@@ -62,19 +122,21 @@ void out_sketch_reset(out_sketch *s) {
   s->max = -INFINITY;
 }
 
-static size_t slot_of(const out_sketch *s, double x) {
+static size_t slot_of(double x) {
+  const sketch_layout *l = &layout;
   if (x == 0) return 0;
-  double i = ceil(log(x) * s->inv_ln_gamma);
   /* Out-of-range values (including +inf) fold into the end buckets. */
-  if (i < s->i_min) i = s->i_min;
-  if (i > s->i_max) i = s->i_max;
-  return (size_t)((int)i - s->i_min) + 1;
+  if (x <= l->upper[1]) return 1;
+  if (x > l->upper[l->n_slots - 2]) return l->n_slots - 1;
+  uint64_t j = lookup_key(x) - l->key_lo;
+  size_t k = l->first_slot[j];
+  return x > l->upper[k] ? k + 1 : k; /* at most one edge per key: see the header */
 }
 
-static double representative(const out_sketch *s, size_t slot) {
+static double representative(size_t slot) {
   if (slot == 0) return 0;
-  int i = (int)slot - 1 + s->i_min;
-  return s->rep_scale * exp(i * s->ln_gamma);
+  int i = (int)slot - 1 + layout.i_min;
+  return layout.rep_scale * exp(i * layout.ln_gamma);
 }
 
 static void touch(out_sketch *s, size_t slot) {
@@ -84,7 +146,7 @@ static void touch(out_sketch *s, size_t slot) {
 
 void out_sketch_add(out_sketch *s, double x) {
   SIM_ASSERT(x >= 0); /* also rejects NaN */
-  size_t slot = slot_of(s, x);
+  size_t slot = slot_of(x);
   s->counts[slot]++;
   touch(s, slot);
   s->n++;
@@ -120,7 +182,7 @@ double out_sketch_quantile(const out_sketch *s, double q) {
   for (size_t k = s->lo; k <= s->hi; k++) {
     seen += s->counts[k];
     if (seen > rank) {
-      double x = representative(s, k);
+      double x = representative(k);
       return x < s->min ? s->min : x > s->max ? s->max : x;
     }
   }
@@ -132,5 +194,5 @@ void out_sketch_each(const out_sketch *s, void (*fn)(double x, uint64_t n, void 
                      void *arg) {
   if (s->n == 0) return;
   for (size_t k = s->lo; k <= s->hi; k++)
-    if (s->counts[k]) fn(representative(s, k), s->counts[k], arg);
+    if (s->counts[k]) fn(representative(k), s->counts[k], arg);
 }

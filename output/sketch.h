@@ -25,7 +25,7 @@ void out_sketch_free(out_sketch *s);
 void out_sketch_reset(out_sketch *s);
 
 /* Adds one value (seconds, >= 0; 0 counts in the zero bucket). A negative or
- * NaN value is an internal error (SIM_ASSERT). O(1): one log(), no allocation. */
+ * NaN value is an internal error (SIM_ASSERT). O(1): a table look-up, no log() and no allocation. */
 void out_sketch_add(out_sketch *s, double x);
 /* Adds every value of src into dst (src unchanged). Quantiles of the result
  * equal those of one sketch fed both streams. */
