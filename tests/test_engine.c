@@ -113,55 +113,86 @@ static double coarse_time(gsl_rng *r, double now_s) {
   return now_s + 0.5 * (double)gsl_rng_uniform_int(r, 5);
 }
 
+/* One random sequence's state, shared with the events' callback so that
+ * callbacks too can schedule, cancel and reschedule (the engine lets the
+ * firing event's first sim_schedule take its place in the heap). */
+static struct {
+  gsl_rng *r;
+  sim_engine *eng;
+  ref_event ev[REF_OPS * 4];
+  int n;
+  uint64_t seq;
+  int mismatches;
+} rs;
+
+/* Schedules, cancels or reschedules at random, in the engine and the reference. */
+static void random_change(void);
+
+/* A fired event: logged, marked gone in the reference, and up to three
+ * random changes made from inside the callback. */
+static void record_and_change(sim_engine *eng, void *arg) {
+  record(eng, arg);
+  rs.ev[(intptr_t)arg].live = false;
+  for (int k = (int)gsl_rng_uniform_int(rs.r, 4); k > 0; k--) random_change();
+}
+
+static void random_change(void) {
+  double u = gsl_rng_uniform(rs.r);
+  int pick = rs.n ? (int)gsl_rng_uniform_int(rs.r, rs.n) : -1;
+  ref_event *ev = rs.ev;
+  if ((u < 0.55 || pick < 0) && rs.n < REF_OPS * 4) {
+    double at = coarse_time(rs.r, sim_now(rs.eng));
+    ev[rs.n] = (ref_event){at, rs.seq++, sim_schedule(rs.eng, at, record_and_change, id_arg(rs.n)),
+                           true};
+    rs.mismatches += ev[rs.n].h == SIM_NO_HANDLE;
+    rs.n++;
+  } else if (pick < 0) {
+    return;
+  } else if (u < 0.75) {
+    rs.mismatches += sim_cancel(rs.eng, ev[pick].h) != ev[pick].live;
+    ev[pick].live = false;
+  } else {
+    double at = coarse_time(rs.r, sim_now(rs.eng));
+    bool ok = sim_reschedule(rs.eng, ev[pick].h, at);
+    rs.mismatches += ok != ev[pick].live;
+    if (ev[pick].live) ev[pick].at_s = at, ev[pick].seq = rs.seq++;
+  }
+  if (pick >= 0) rs.mismatches += sim_pending(rs.eng, ev[pick].h) != ev[pick].live;
+  rs.mismatches += (int)sim_pending_count(rs.eng) != ref_live_count(ev, rs.n);
+}
+
+/* Fires the next event and checks it is the reference's. */
+static void fire_one(void) {
+  int want = ref_next(rs.ev, rs.n);
+  size_t before = log_n;
+  sim_run(rs.eng, INFINITY, stop_after_one, NULL);
+  if (want < 0) {
+    rs.mismatches += log_n != before;
+  } else {
+    rs.mismatches += log_n <= before || log_id[before] != want ||
+                     log_at[before] != rs.ev[want].at_s || sim_now(rs.eng) != rs.ev[want].at_s;
+  }
+  rs.mismatches += (int)sim_pending_count(rs.eng) != ref_live_count(rs.ev, rs.n);
+  if (log_n > LOG_MAX / 2) log_reset();
+}
+
 /* Runs one random sequence; returns the number of mismatches. */
 static int random_sequence(gsl_rng *r) {
-  static ref_event ev[REF_OPS];
-  int n = 0, mismatches = 0;
-  uint64_t seq = 0;
-  sim_engine *eng = sim_engine_alloc();
+  rs.r = r;
+  rs.eng = sim_engine_alloc();
+  rs.n = 0;
+  rs.seq = 0;
+  rs.mismatches = 0;
   log_reset();
   for (int op = 0; op < REF_OPS; op++) {
-    double u = gsl_rng_uniform(r);
-    int pick = n ? (int)gsl_rng_uniform_int(r, n) : -1;
-    if (u < 0.40 || pick < 0) {
-      double at = coarse_time(r, sim_now(eng));
-      ev[n] = (ref_event){at, seq++, sim_schedule(eng, at, record, id_arg(n)), true};
-      mismatches += ev[n].h == SIM_NO_HANDLE;
-      n++;
-    } else if (u < 0.55) {
-      mismatches += sim_cancel(eng, ev[pick].h) != ev[pick].live;
-      ev[pick].live = false;
-    } else if (u < 0.70) {
-      double at = coarse_time(r, sim_now(eng));
-      bool ok = sim_reschedule(eng, ev[pick].h, at);
-      mismatches += ok != ev[pick].live;
-      if (ev[pick].live) ev[pick].at_s = at, ev[pick].seq = seq++;
-    } else {
-      int want = ref_next(ev, n);
-      size_t before = log_n;
-      sim_run(eng, INFINITY, stop_after_one, NULL);
-      if (want < 0) {
-        mismatches += log_n != before;
-      } else {
-        mismatches += log_n != before + 1 || log_id[before] != want ||
-                      log_at[before] != ev[want].at_s || sim_now(eng) != ev[want].at_s;
-        ev[want].live = false;
-      }
-      if (log_n > LOG_MAX / 2) log_reset();
-    }
-    if (pick >= 0) mismatches += sim_pending(eng, ev[pick].h) != ev[pick].live;
-    mismatches += (int)sim_pending_count(eng) != ref_live_count(ev, n);
+    if (gsl_rng_uniform(r) < 0.70) random_change();
+    else fire_one();
   }
-  /* drain: the remaining events must fire in the reference order */
-  for (int want; (want = ref_next(ev, n)) >= 0;) {
-    log_reset();
-    sim_run(eng, INFINITY, stop_after_one, NULL);
-    mismatches += log_n != 1 || log_id[0] != want;
-    ev[want].live = false;
-  }
-  mismatches += sim_pending_count(eng) != 0;
-  sim_engine_free(eng);
-  return mismatches;
+  /* drain: the remaining events, and those they add, fire in the reference order */
+  while (ref_next(rs.ev, rs.n) >= 0) fire_one();
+  rs.mismatches += sim_pending_count(rs.eng) != 0;
+  sim_engine_free(rs.eng);
+  return rs.mismatches;
 }
 
 static void test_against_reference(void) {
@@ -170,7 +201,7 @@ static void test_against_reference(void) {
   int bad_sequences = 0;
   for (int s = 0; s < REF_SEQUENCES; s++) bad_sequences += random_sequence(r) != 0;
   CHECK_INT(bad_sequences, 0,
-            "reference: %d sequences x %d schedule/cancel/reschedule/fire ops agree",
+            "reference: %d sequences x %d schedule/cancel/reschedule/fire ops (callbacks changing the heap too) agree",
             REF_SEQUENCES, REF_OPS);
   gsl_rng_free(r);
 }
