@@ -41,6 +41,10 @@ struct instance {
   uint32_t n_cpu, cpu_cap;
   double vtime;        /* V, valid at v_at_s */
   double v_at_s;       /* when vtime and cpu_used_s were last brought up to date */
+  /* The sharing in force since v_at_s, set by ps_sync after every change, so
+   * that bringing V up to date (on every arrival and completion) divides
+   * nothing: vCPUs busy, and the rate each CPU-phase request receives. */
+  double busy, rate;
   double cpu_used_s;   /* CPU-seconds consumed up to v_at_s */
   sim_handle cpu_event;
 
@@ -182,18 +186,13 @@ static double busy_vcpu(const instance *inst) {
   return inst->n_cpu < inst->cfg.vcpu ? (double)inst->n_cpu : inst->cfg.vcpu;
 }
 
-/* CPU-seconds per second each CPU-phase request receives. */
-static double ps_rate(const instance *inst) {
-  return inst->cfg.speed * busy_vcpu(inst) / inst->n_cpu;
-}
-
 /* Brings V and the CPU consumed up to now at the current rate. */
 static void ps_advance(instance *inst) {
   double now = sim_now(inst->eng);
   double dt = now - inst->v_at_s;
   if (dt > 0 && inst->n_cpu > 0) {
-    inst->vtime += dt * ps_rate(inst);
-    inst->cpu_used_s += dt * busy_vcpu(inst);
+    inst->vtime += dt * inst->rate;
+    inst->cpu_used_s += dt * inst->busy;
   }
   inst->v_at_s = now;
 }
@@ -203,14 +202,16 @@ static void cpu_done(sim_engine *eng, void *arg);
 /* Points the instance's one CPU event at the smallest tag under the current
  * rate (called after every change of the heap, vcpu or speed; V is current). */
 static void ps_sync(instance *inst) {
+  inst->busy = busy_vcpu(inst);
   if (inst->n_cpu == 0) {
     inst->vtime = 0; /* restart V so tags stay small over long runs */
     if (inst->cpu_event != SIM_NO_HANDLE) sim_cancel(inst->eng, inst->cpu_event);
     inst->cpu_event = SIM_NO_HANDLE;
     return;
   }
+  inst->rate = inst->cfg.speed * inst->busy / inst->n_cpu; /* CPU-s/s per request */
   double left = inst->cpu_heap[0]->tag - inst->vtime;
-  double at_s = inst->v_at_s + (left > 0 ? left / ps_rate(inst) : 0);
+  double at_s = inst->v_at_s + (left > 0 ? left / inst->rate : 0);
   if (inst->cpu_event == SIM_NO_HANDLE) {
     inst->cpu_event = sim_schedule(inst->eng, at_s, cpu_done, inst);
   } else {
@@ -455,7 +456,7 @@ double inst_vcpu(const instance *inst) { return inst->cfg.vcpu; }
 
 double inst_cpu_consumed_s(const instance *inst) {
   double dt = sim_now(inst->eng) - inst->v_at_s;
-  return inst->cpu_used_s + (dt > 0 ? dt * busy_vcpu(inst) : 0);
+  return inst->cpu_used_s + (dt > 0 ? dt * inst->busy : 0);
 }
 
 double inst_memory_used_mib(const instance *inst) {
