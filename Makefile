@@ -14,8 +14,15 @@
 
 CC      ?= cc
 PKGS    := gsl libfyaml
-OPT     ?= -O2
+OPT     ?= -O3
 CFLAGS  ?= $(OPT) -g
+# Link-time optimisation for the programs that simulate — scalesim and the
+# benchmarks — lets the engine, the instance and the recorder inline into one
+# another (docs/engine.md, "Speed"). Objects are fat (they also carry ordinary
+# code), so test programs link quickly without it. Other builds (check,
+# memcheck, fuzz) set LTO empty.
+LTO     ?= -flto=auto -ffat-lto-objects
+NO_LTO  := $(if $(LTO),-fno-lto)
 # Where the built-in demo finds its trace: this tree, or PREFIX/share/scalesim
 # for an installed binary (make install sets it).
 DATADIR ?= $(CURDIR)
@@ -40,14 +47,14 @@ deps:
 
 $(BUILD)/.flags: deps
 	@mkdir -p $(BUILD)
-	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+	@echo '$(CC) $(CFLAGS) $(LTO) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LTO) $(LDFLAGS)' > $@
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 $(BUILD)/%.o: %.c $(BUILD)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(LTO) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 # The demo scenario is compiled into the binary so that `scalesim run` needs no file.
 $(BUILD)/gen/demo_yaml.c: docs/examples/demo.yaml scripts/embed.sh
@@ -61,23 +68,23 @@ $(BUILD)/libscalesim.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN): $(BUILD)/sim/main.o $(BUILD)/libscalesim.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LTO) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libscalesim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libscalesim.a $(PKG_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(NO_LTO) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libscalesim.a $(PKG_LIBS) $(LDLIBS)
 
 # The fuzz-regression test links the harnesses themselves (tests/fuzz/fuzz.h).
 FUZZ_SRC := $(wildcard tests/fuzz/*.c)
 $(BUILD)/tests/test_fuzz_regressions: tests/test_fuzz_regressions.c $(FUZZ_SRC) tests/fuzz/fuzz.h \
     tests/check.h $(BUILD)/libscalesim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -DFUZZ_NO_MAIN -o $@ $< $(FUZZ_SRC) \
+	$(CC) $(CFLAGS) $(NO_LTO) $(PKG_CFLAGS) $(LDFLAGS) -DFUZZ_NO_MAIN -o $@ $< $(FUZZ_SRC) \
 	  $(BUILD)/libscalesim.a $(PKG_LIBS) $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libscalesim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libscalesim.a $(PKG_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LTO) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libscalesim.a $(PKG_LIBS) $(LDLIBS)
 
 # The scenario reference is generated from the schemas the code reads with, so
 # it cannot drift (tests/test_cli.c checks that it is current).
@@ -114,7 +121,7 @@ test: $(BIN) $(TEST_BIN)
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 check: deps
 	@$(MAKE) --no-print-directory BUILD=build-check BIN=build-check/scalesim \
-	  CFLAGS='-O1 -g $(SAN)' LDFLAGS='$(SAN)' test
+	  CFLAGS='-O1 -g $(SAN)' LDFLAGS='$(SAN)' LTO= test
 
 # The tests once more, each under valgrind's memcheck: any memory error or
 # leak (definite or indirect) fails the test (exit status 99). Unsanitized
@@ -124,7 +131,7 @@ VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
   --suppressions=$(CURDIR)/tests/valgrind.supp
 memcheck: deps
 	@$(MAKE) --no-print-directory BUILD=build-memcheck BIN=build-memcheck/scalesim \
-	  CFLAGS='-O1 -g' build-memcheck/scalesim memcheck-tests
+	  CFLAGS='-O1 -g' LTO= build-memcheck/scalesim memcheck-tests
 memcheck-tests: $(TEST_BIN)
 	@RUNNER='$(VALGRIND)' JOBS=2 sh tests/run.sh $(BUILD)/tests ./$(BIN) $(TESTS)
 
@@ -139,7 +146,7 @@ fuzz: fuzz-bin
 # Only builds the harnesses (build-fuzz/fuzz/fuzz_<name>).
 fuzz-bin: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
-	  CFLAGS='-O1 -g -fsanitize=fuzzer-no-link $(SAN)' LDFLAGS='$(SAN)' fuzz-build
+	  CFLAGS='-O1 -g -fsanitize=fuzzer-no-link $(SAN)' LDFLAGS='$(SAN)' LTO= fuzz-build
 
 fuzz-build: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/fuzz_%)
 

@@ -242,7 +242,7 @@ static void reaction_note(out_notes *n, const out_run_platform *p, const out_sur
     return;
   }
   evidence(p, t0, d->t_s, ev, sizeof ev);
-  char ready_text[256];
+  char ready_text[512];
   if (isnan(ready_s))
     snprintf(ready_text, sizeof ready_text, "its ready instances did not rise within %s",
              out_fmt_duration(OUT_SURGE_IMPACT_S, c, sizeof c));
@@ -573,7 +573,7 @@ static void scaling_note(out_notes *n, const out_run_platform *p) {
 }
 
 void out_notes_build(const out_run *run, out_notes *n) {
-  out_surge s;
+  out_surge s = {0};
   char a[32], b[32];
   if (out_find_surge(run, &s)) {
     note(n, "The largest surge: arrivals rose from %.3g/s to %.3g/s, starting at %s (peak "

@@ -108,7 +108,7 @@ static int from_index(shard_getenv_fn env, const char *index_var, const char *co
   const char *index_text = env(index_var);
   if (!index_text) return SIM_OK;
   const char *count_text = count_var ? env(count_var) : NULL;
-  unsigned long index, count;
+  unsigned long index = 0, count = 0;
   int rc = parse_number(index_var, index_text, 0, SHARD_MAX_COUNT, &index, err);
   if (rc) return rc;
   if (count_text) {

@@ -135,8 +135,8 @@ int wl_csv_next(wl_csv *c, sim_error *err) {
   c->too_long = false;
   for (;;) {
     if (c->eof) return 0;
-    char *line;
-    size_t len;
+    char *line = NULL;
+    size_t len = 0;
     int rc = wl_linebuf_next(c->lb, &line, &len, err);
     if (rc < 0) return rc;
     if (rc == 0) {

@@ -84,8 +84,8 @@ static int next_csv_row(wl_parser *p, double *t0, uint64_t *n, sim_error *err) {
 /* The next count of a count series: 1, 0, or negative. */
 static int next_series_count(wl_parser *p, double *t0, uint64_t *n, sim_error *err) {
   for (;;) {
-    char *tok;
-    size_t len;
+    char *tok = NULL;
+    size_t len = 0;
     int rc = wl_linebuf_next_token(p->lb, &tok, &len, err);
     if (rc < 0) return rc;
     if (rc == 0) return 0;

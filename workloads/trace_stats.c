@@ -79,7 +79,7 @@ static int summarize_records(const wl_trace_cfg *cfg, wl_trace_summary *s, sim_e
   out_sketch *durations = out_sketch_alloc();
   bucket sec = {1, NAN, 0, 0}, min = {60, NAN, 0, 0};
   running gaps = {0};
-  wl_rec rec;
+  wl_rec rec = {0};
   double prev_s = 0;
   while (rc == 0) {
     int got = wl_merge_next(m, &rec, err);
