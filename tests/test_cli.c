@@ -1,6 +1,7 @@
 /* test_cli.c — the command line as a user meets it: exit codes (DESIGN.md §7),
- * help and version on stdout, error messages on stderr, the built-in demo, and
- * determinism (same scenario and seed, same bytes out).
+ * help and version on stdout, error messages on stderr, the progress line on a
+ * terminal, the built-in demo, and determinism (same scenario and seed, same
+ * bytes out).
  * Runs the binary named by $SCALESIM (tests/run.sh exports it). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,44 @@ static void test_sweep_runs_without_report(void) {
   CHECK(system(cmd) != 0, "and no report.html in its runs");
 }
 
+/* Runs `scalesim ARGS` with a terminal as stdin, stdout and stderr (util-linux
+ * `script`, from bsdutils, which every Debian system has); what it wrote to the
+ * terminal goes to out_text. Returns the exit status. */
+static int run_on_tty(const char *args) {
+  char cmd[4096], out[128];
+  snprintf(out, sizeof out, "%s/tty", tmp);
+  snprintf(cmd, sizeof cmd, "cd %s && script -qec \"'%s' %s\" /dev/null >tty 2>&1 </dev/null",
+           tmp, bin, args);
+  int st = system(cmd);
+  slurp(out, out_text, sizeof out_text);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The progress line (simulated time, requests, rate, ETA) goes to stderr when
+ * it is a terminal, at most twice a second, and is wiped when the run ends;
+ * never with --quiet or when stderr is a file. Six million requests, a
+ * second or more of work, so that at least one line is due. */
+static void test_progress_line(void) {
+  write_file(path("busy.yaml"),
+             "name: busy\n"
+             "duration: 2m\n"
+             "workload:\n"
+             "  arrivals: {process: poisson, rate: 50000/s}\n"
+             "  request: {duration: {dist: exponential, mean: 1ms}}\n"
+             "platforms:\n"
+             "  - {name: f100, kind: fixed, instances: 100}\n"
+             "output: {dir: busy-out, resolution: 1m}\n");
+  CHECK_INT(run_on_tty("run busy.yaml"), 0, "progress: a run on a terminal succeeds");
+  CHECK_CONTAINS(out_text, "\rf100: t=", "progress: the line names the platform and simulated time");
+  CHECK_CONTAINS(out_text, " requests  ", "progress: the line counts requests");
+  CHECK_CONTAINS(out_text, "M req/s  ETA ", "progress: the line gives the rate and the ETA");
+  CHECK_CONTAINS(out_text, "\r\033[K", "progress: the line is wiped at the end");
+  CHECK_INT(run_on_tty("run --quiet busy.yaml"), 0, "progress: --quiet on a terminal succeeds");
+  CHECK(strstr(out_text, "ETA") == NULL, "progress: --quiet prints no progress line");
+  CHECK_INT(run("run busy.yaml"), 0, "progress: a run with stderr to a file succeeds");
+  CHECK(strstr(err_text, "ETA") == NULL, "progress: no progress line when stderr is not a terminal");
+}
+
 static void test_demo(void) {
   CHECK_INT(run("run -o demo"), 0, "the built-in demo runs");
   CHECK_CONTAINS(out_text, "outputs: demo/", "demo prints its output folder");
@@ -204,6 +243,7 @@ int main(void) {
   test_relative_paths();
   test_reference_current();
   test_sweep_runs_without_report();
+  test_progress_line();
   test_demo();
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
