@@ -498,6 +498,21 @@ static void describe(const cfg_field *f, cfg_type type, bool example, char *buf,
            example ? type_example(type) : "");
 }
 
+/* An integer field without a bound of its own still has its C type's: a
+ * message about a whole number too large (or small) to fit names it. */
+static void describe_int_overflow(const cfg_field *f, const char *text, char *buf, size_t len) {
+  bool negative = text[0] == '-';
+  const char *digits = text + (text[0] == '-' || text[0] == '+');
+  bool whole = *digits && strspn(digits, "0123456789") == strlen(digits);
+  if (!whole || (negative ? has_min(f) || f->type == CFG_UINT64 : has_max(f))) return;
+  const char *limit = f->type == CFG_UINT64 ? "<= 18446744073709551615"
+                      : negative            ? ">= -2147483648"
+                                            : "<= 2147483647";
+  size_t used = strlen(buf);
+  bool bounded = used > strlen(type_noun(f->type));
+  snprintf(buf + used, len - used, "%s%s", bounded ? " and " : " ", limit);
+}
+
 /* --- scalars -------------------------------------------------------------- */
 
 static bool in_bounds(const cfg_field *f, double v) {
@@ -564,6 +579,7 @@ static bool parse_scalar(const cfg_field *f, const char *text, void *dst, char *
   double v;
   if (!parse_number_as(f->type, text, &v)) {
     describe(f, f->type, true, why, len);
+    if (f->type == CFG_INT || f->type == CFG_UINT64) describe_int_overflow(f, text, why, len);
     return false;
   }
   if (!in_bounds(f, v)) {

@@ -260,10 +260,14 @@ static void test_value_errors(void) {
             "t.yaml:2:8: count: expected an integer >= 1, got '0'", "lower bound only");
   CHECK_STR(error_of("name: x\ncount: 2.5\ntask: {vcpu: 1}\n"),
             "t.yaml:2:8: count: expected an integer >= 1, got '2.5'", "integer only");
+  CHECK_STR(error_of("name: x\ncount: 2147483648\ntask: {vcpu: 1}\n"),
+            "t.yaml:2:8: count: expected an integer >= 1 and <= 2147483647, got '2147483648'",
+            "an integer too large for an int names the int's bound");
   CHECK_STR(error_of("name: x\nseed: -1\ntask: {vcpu: 1}\n"),
             "t.yaml:2:7: seed: expected a non-negative integer, got '-1'", "uint64 rejects sign");
   CHECK_STR(error_of("name: x\nseed: 18446744073709551616\ntask: {vcpu: 1}\n"),
-            "t.yaml:2:7: seed: expected a non-negative integer, got '18446744073709551616'",
+            "t.yaml:2:7: seed: expected a non-negative integer <= 18446744073709551615, got "
+            "'18446744073709551616'",
             "uint64 overflow");
   CHECK_STR(error_of("name: x\non: maybe\ntask: {vcpu: 1}\n"),
             "t.yaml:2:5: on: expected true or false, got 'maybe'", "bool");
