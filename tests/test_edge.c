@@ -129,10 +129,11 @@ static void test_scenario_zero_and_negative(void) {
 
 static void test_scenario_enormous(void) {
   check_override_error("platforms[0].instances=2147483648",
-                       "expected an integer >= 1, got '2147483648'");
+                       "expected an integer >= 1 and <= 2147483647, got '2147483648'");
   check_override_error("platforms[0].instances=1e3", "expected an integer >= 1, got '1e3'");
   check_override_error("seed=18446744073709551616",
-                       "expected a non-negative integer, got '18446744073709551616'");
+                       "expected a non-negative integer <= 18446744073709551615, got "
+                       "'18446744073709551616'");
   check_override_error("seed=-1", "expected a non-negative integer, got '-1'");
   check_override_error("platforms[0].instance.max_concurrency=100001",
                        "expected an integer >= 1 and <= 100000, got '100001'");
