@@ -13,29 +13,10 @@
 
 #include "output/chart.h"
 #include "tests/check.h"
+#include "tests/files.h"
 
 #define GOLDEN_DIR "tests/golden"
 #define TMP_DIR "/tmp/scalesim_test_chart"
-
-static char *read_all(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  size_t got = fread(buf, 1, (size_t)n, f);
-  fclose(f);
-  buf[got] = '\0';
-  if (len) *len = got;
-  return buf;
-}
-
-static int count(const char *hay, const char *needle) {
-  int n = 0;
-  for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) n++;
-  return n;
-}
 
 /* Compares svg with the golden file `name`, or rewrites it under REGEN=1. */
 static void check_golden(const char *name, const char *svg, size_t len) {
@@ -53,7 +34,7 @@ static void check_golden(const char *name, const char *svg, size_t len) {
     return;
   }
   size_t glen = 0;
-  char *golden = read_all(path, &glen);
+  char *golden = read_file(path, &glen);
   CHECK(golden != NULL, "golden %s exists (REGEN=1 creates it)", path);
   if (!golden) return;
   int same = glen == len && memcmp(golden, svg, len) == 0;
@@ -238,7 +219,7 @@ static void test_goldens(void) {
     CHECK_CONTAINS(svg, ">latency (s)</text>", "p99 above 1 s: axis in seconds");
     /* The NaN at row 100 splits each of the two lines and the band in two
      * (legend samples are <line> and <rect>). */
-    CHECK_INT(count(svg, "<polyline") + count(svg, "<polygon"), 2 * 2 + 2,
+    CHECK_INT(count_of(svg, "<polyline") + count_of(svg, "<polygon"), 2 * 2 + 2,
               "a gap splits both lines and the band");
   }
   free(svg);
@@ -309,10 +290,10 @@ static void test_files(void) {
   CHECK_INT(out_chart_write(c, TMP_DIR "/files/ts", OUT_PLOT_SVG | OUT_PLOT_PNG, &err), SIM_OK,
             "write svg + png (%s)", err.msg);
   size_t len = 0;
-  char *png = read_all(TMP_DIR "/files/ts.png", &len);
+  char *png = read_file(TMP_DIR "/files/ts.png", &len);
   CHECK(png && len > 1000 && memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0, "a PNG was written");
   free(png);
-  char *svg = read_all(TMP_DIR "/files/ts.svg", &len);
+  char *svg = read_file(TMP_DIR "/files/ts.svg", &len);
   CHECK(svg && strncmp(svg, "<?xml", 5) == 0, "the SVG file was written");
   free(svg);
   CHECK(access(TMP_DIR "/files/ts.svg.tmp", F_OK) != 0, "no temporary file left");

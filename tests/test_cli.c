@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tests/check.h"
+#include "tests/files.h"
 
 static const char *bin;
 static char out_text[1 << 18], err_text[1 << 16];
@@ -48,12 +49,6 @@ static int has_tmp_files(const char *dir) {
   char cmd[512];
   snprintf(cmd, sizeof cmd, "find '%s' -name '*.tmp' | grep -q .", dir);
   return system(cmd) == 0;
-}
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  fputs(text, f);
-  fclose(f);
 }
 
 static int same_files(const char *a, const char *b) {

@@ -13,6 +13,7 @@
 #include "models/cloudrun/pending.h"
 #include "sim/scenario.h"
 #include "tests/check.h"
+#include "tests/files.h"
 
 static char message[2048];
 static int status;
@@ -163,13 +164,6 @@ static const char configmap_yaml[] =
     "  enable-scale-to-zero: \"false\"\n"
     "  container-concurrency-target-percentage: \"0.6\"\n"
     "  pod-autoscaler-class: \"kpa.autoscaling.knative.dev\"\n";
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  SIM_ASSERT(f);
-  fputs(text, f);
-  fclose(f);
-}
 
 static void test_import(const char *dir) {
   char svc[256], cm[256], bad_cpu[256], broken[256], spec[1024];

@@ -20,6 +20,7 @@
 #include "models/cloudrun/pending.h"
 #include "sim/engine.h"
 #include "tests/check.h"
+#include "tests/files.h"
 
 /* --- harness ------------------------------------------------------------------ */
 
@@ -91,18 +92,6 @@ static double instances(const run *r) {
   return gauge(r, OUT_STARTING) + gauge(r, OUT_READY) + gauge(r, OUT_DRAINING);
 }
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = calloc(1, (size_t)n + 1);
-  SIM_ASSERT(fread(s, 1, (size_t)n, f) == (size_t)n);
-  fclose(f);
-  return s;
-}
-
 static void run_close(run *r) {
   sim_error err = {0};
   platform_cloudrun.finish(r->state);
@@ -110,7 +99,7 @@ static void run_close(run *r) {
   out_recorder_totals(r->rec, &r->totals);
   char path[128];
   snprintf(path, sizeof path, "%s/decisions.csv", r->dir);
-  r->decisions = slurp(path);
+  r->decisions = read_file(path, NULL);
   platform_cloudrun.destroy(r->state);
   out_recorder_free(r->rec);
   sim_engine_free(r->eng);

@@ -22,6 +22,7 @@
 
 #include "sim/error.h"
 #include "tests/check.h"
+#include "tests/files.h"
 
 static const char long_scenario[] =
     "name: interrupt-me\n"
@@ -36,25 +37,6 @@ static const char long_scenario[] =
 static void sleep_s(double s) {
   struct timespec ts = {(time_t)s, (long)((s - (time_t)s) * 1e9)};
   nanosleep(&ts, NULL);
-}
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  SIM_ASSERT(f);
-  fputs(text, f);
-  fclose(f);
-}
-
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  buf[fread(buf, 1, (size_t)n, f)] = '\0';
-  fclose(f);
-  return buf;
 }
 
 /* Starts `bin run scenario -o out --quiet` with stderr into err_path. */
@@ -116,7 +98,7 @@ static void scan_dir(const char *dir, scan *sc) {
       sc->tmp_files++;
       bad = true;
     } else if (ends_with(e->d_name, ".csv") || ends_with(e->d_name, ".json")) {
-      char *text = read_file(path);
+      char *text = read_file(path, NULL);
       size_t n = text ? strlen(text) : 0;
       if (n == 0 || text[n - 1] != '\n') {
         sc->truncated++;
@@ -156,7 +138,7 @@ static void test_signal(const char *bin, const char *tmp, int signo, const char 
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == signo,
         "%s: the process dies by the signal it got (status 0x%x)", name, (unsigned)st);
 
-  char *err = read_file(err_path);
+  char *err = read_file(err_path, NULL);
   CHECK_CONTAINS(err, "interrupted", "%s: stderr says the run was interrupted", name);
   CHECK_CONTAINS(err, name, "%s: and by which signal", name);
   free(err);

@@ -25,31 +25,9 @@
 #include "output/report_settings.h"
 #include "output/sketch.h"
 #include "tests/check.h"
+#include "tests/files.h"
 
 #define DIR "/tmp/scalesim_test_report"
-
-static char *read_all(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  size_t got = fread(buf, 1, (size_t)n, f);
-  buf[got] = '\0';
-  fclose(f);
-  return buf;
-}
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  if (!f) {
-    perror(path);
-    exit(1);
-  }
-  fputs(text, f);
-  fclose(f);
-}
 
 /* --- the hand-built run ------------------------------------------------------- */
 
@@ -300,7 +278,7 @@ static void check_well_formed(void) {
         "report.html is well-formed XML");
   CHECK(system("xmllint --html --noout --nonet " DIR "/report.html 2> " DIR "/xmllint.log") == 0,
         "xmllint --html accepts report.html");
-  char *log = read_all(DIR "/xmllint.log");
+  char *log = read_file(DIR "/xmllint.log", NULL);
   int other = 0;
   for (char *line = log ? strtok(log, "\n") : NULL; line; line = strtok(NULL, "\n")) {
     if (!strstr(line, "parser error")) continue;
@@ -341,7 +319,7 @@ static void test_report(void) {
   sim_error err = {0};
   CHECK_INT(out_report_write(DIR, &opt, &err), SIM_OK, "report renders (%s)", err.msg);
   out_settings_free(settings);
-  char *html = read_all(DIR "/report.html"), *md = read_all(DIR "/report.md");
+  char *html = read_file(DIR "/report.html", NULL), *md = read_file(DIR "/report.md", NULL);
   CHECK(html && md, "report.html and report.md written");
   if (!html || !md) return;
   check_well_formed();
@@ -359,14 +337,14 @@ static void test_report(void) {
   CHECK_CONTAINS(md, "| metrics.publish\\_delay | 60s *(default)* |",
                  "report.md marks the default too");
   CHECK_CONTAINS(md, "| p99 | 1456.7 | 520.0 |", "report.md has the results table");
-  char *cpu = read_all(DIR "/ecs-a/cpu.svg");
+  char *cpu = read_file(DIR "/ecs-a/cpu.svg", NULL);
   CHECK(cpu && strstr(cpu, ">CPU target 60%</text>"), "the CPU chart draws the tagged target");
   free(cpu);
-  char *requests = read_all(DIR "/ecs-a/requests.svg");
+  char *requests = read_file(DIR "/ecs-a/requests.svg", NULL);
   CHECK(requests && strstr(requests, ">+6</text>"), "the scale-out decision is a marker");
   free(requests);
   CHECK(access(DIR "/charts/latency_cdf.png", R_OK) == 0, "PNG charts when asked");
-  char *queue = read_all(DIR "/ecs-a/queue.svg");
+  char *queue = read_file(DIR "/ecs-a/queue.svg", NULL);
   static const char *const code_labels[] = {">429/s</text>", ">500/s</text>", ">502/s</text>",
                                              ">503/s</text>", ">504/s</text>"};
   int codes = 0;
@@ -375,7 +353,7 @@ static void test_report(void) {
         "the queue chart has an errors axis and a line per code");
   CHECK_INT(codes, 5, "all five codes occurred, so five error lines");
   free(queue);
-  queue = read_all(DIR "/run-b/queue.svg");
+  queue = read_file(DIR "/run-b/queue.svg", NULL);
   CHECK(queue && !strstr(queue, ">errors/s</text>"), "no errors, no errors axis");
   free(queue);
 
@@ -384,7 +362,7 @@ static void test_report(void) {
   out_report_options again_opt = {.plots = opt.plots, .settings = NULL};
   CHECK_INT(out_report_write(DIR, &again_opt, &err), SIM_OK,
             "report renders again from the folder");
-  char *again = read_all(DIR "/report.html");
+  char *again = read_file(DIR "/report.html", NULL);
   CHECK(again && strcmp(again, html) == 0, "same folder, same report.html");
   free(again);
   free(html);
@@ -521,7 +499,7 @@ static void test_settings_collect(void) {
   CHECK(out_settings_value(d, "q", "label") == NULL, "an absent optional string is left out");
   sim_error err = {0};
   CHECK_INT(out_settings_write(d, DIR "/settings_cfg", &err), SIM_OK, "settings.csv written");
-  char *dcsv = read_all(DIR "/settings_cfg/settings.csv");
+  char *dcsv = read_file(DIR "/settings_cfg/settings.csv", NULL);
   CHECK(dcsv && strstr(dcsv, "\"q\",\"inner.memory\",\"2GiB\",true,") &&
             strstr(dcsv, "\"q\",\"inner.wait\",\"45s\",false,"),
         "defaulted is true exactly for the assumed default");
@@ -532,7 +510,7 @@ static void test_settings_collect(void) {
   fy_document_destroy(doc);
 
   CHECK_INT(out_settings_write(s, DIR "/settings_only", &err), SIM_OK, "settings.csv written");
-  char *csv = read_all(DIR "/settings_only/settings.csv");
+  char *csv = read_file(DIR "/settings_only/settings.csv", NULL);
   CHECK(csv && strstr(csv, "\"p\",\"label\",\"a,b\",false,\"\""),
         "text with a comma is quoted");
   free(csv);

@@ -11,6 +11,7 @@
 
 #include "output/summary.h"
 #include "tests/check.h"
+#include "tests/files.h"
 
 /* --- inputs ---------------------------------------------------------------- */
 
@@ -54,19 +55,6 @@ static void make_results(out_platform_result r[2], out_sketch *lat) {
 }
 
 /* --- reading back ---------------------------------------------------------- */
-
-static char *slurp(const char *path, size_t *len) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  fseek(fp, 0, SEEK_END);
-  long n = ftell(fp);
-  rewind(fp);
-  char *buf = malloc((size_t)n + 1);
-  *len = fread(buf, 1, (size_t)n, fp);
-  buf[*len] = '\0';
-  fclose(fp);
-  return buf;
-}
 
 static struct fy_node *at(struct fy_document *doc, const char *path) {
   return fy_node_by_path(fy_document_root(doc), path, FY_NT, FYNWF_DONT_FOLLOW);
@@ -189,7 +177,7 @@ static void check_json(const char *path, const out_sketch *lat) {
 /* Every CSV field equals the JSON scalar of the same key, byte for byte. */
 static void check_csv(const char *csv_path, const char *json_path) {
   size_t len;
-  char *text = slurp(csv_path, &len);
+  char *text = read_file(csv_path, &len);
   CHECK(text != NULL, "csv: readable");
   if (!text) return;
   table t;
@@ -231,9 +219,9 @@ static void check_deterministic(const char *dir, const out_platform_result *r) {
   snprintf(json_path, sizeof json_path, "%s/summary.json", dir);
   snprintf(csv_path, sizeof csv_path, "%s/summary.csv", dir);
   size_t lj1, lc1, lj2, lc2;
-  char *j1 = slurp(json_path, &lj1), *c1 = slurp(csv_path, &lc1);
+  char *j1 = read_file(json_path, &lj1), *c1 = read_file(csv_path, &lc1);
   CHECK_INT(out_write_summary(dir, scenario, seed, r, 2, NULL), 0, "second write");
-  char *j2 = slurp(json_path, &lj2), *c2 = slurp(csv_path, &lc2);
+  char *j2 = read_file(json_path, &lj2), *c2 = read_file(csv_path, &lc2);
   CHECK(j1 && j2 && lj1 == lj2 && memcmp(j1, j2, lj1) == 0, "json: same bytes on a rewrite");
   CHECK(c1 && c2 && lc1 == lc2 && memcmp(c1, c2, lc1) == 0, "csv: same bytes on a rewrite");
   free(j1);
@@ -264,7 +252,7 @@ static void check_stopped(const char *dir, out_platform_result *r) {
     fy_document_destroy(doc);
   }
   size_t len;
-  char *text = slurp(csv_path, &len);
+  char *text = read_file(csv_path, &len);
   CHECK_CONTAINS(text, "\"123\",\"cloudrun\",false,", "stopped: csv marks the platform");
   free(text);
 }

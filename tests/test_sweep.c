@@ -30,6 +30,7 @@
 #include "sim/file.h"
 #include "sim/sweep.h"
 #include "tests/check.h"
+#include "tests/files.h"
 
 static const char *bin;     /* the scalesim under test */
 static char tmp[256];       /* this test's scratch folder */
@@ -69,31 +70,17 @@ static int run_pre(const char *pre, const char *fmt, ...) {
 }
 #define run(...) run_pre("", __VA_ARGS__)
 
-static char *slurp(const char *path) {
-  char *text = NULL;
-  size_t len;
-  sim_error err = {0};
-  return sim_read_file(path, &text, &len, &err) == SIM_OK ? text : NULL;
-}
-
 static bool exists(const char *path) {
   struct stat st;
   return stat(path, &st) == 0;
 }
 
 static bool same_file(const char *a, const char *b) {
-  char *x = slurp(a), *y = slurp(b);
+  char *x = read_file(a, NULL), *y = read_file(b, NULL);
   bool same = x && y && strcmp(x, y) == 0;
   free(x);
   free(y);
   return same;
-}
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  if (!f) return; /* the check that reads it fails */
-  fputs(text, f);
-  fclose(f);
 }
 
 static size_t count_lines(const char *text) {
@@ -485,7 +472,7 @@ static double csv_number(const char *csv, const char *row_prefix, const char *na
 }
 
 static double summary_number(const char *run_id, const char *dir, const char *key) {
-  char *text = slurp(path_of("%s/runs/%s/summary.json", dir, run_id));
+  char *text = read_file(path_of("%s/runs/%s/summary.json", dir, run_id), NULL);
   char pattern[128];
   snprintf(pattern, sizeof pattern, "\"%s\": ", key);
   const char *at = text ? strstr(text, pattern) : NULL;
@@ -497,7 +484,7 @@ static double summary_number(const char *run_id, const char *dir, const char *ke
 static void test_replications(void) {
   CHECK_INT(run("sweep $T/s.yaml -q -o $T/rep --grid 'platforms[0].instances=3,5' -r 3 -j 2"), 0,
             "a sweep with 3 replications succeeds");
-  char *variants = slurp(path_of("rep/variants.csv"));
+  char *variants = read_file(path_of("rep/variants.csv"), NULL);
   char line[256];
   snprintf(line, sizeof line, "v0001-r02,v0001,2,%llu,5\n",
            (unsigned long long)sim_rng_replication_seed(7, 2));
@@ -505,7 +492,7 @@ static void test_replications(void) {
   CHECK_CONTAINS(variants, line, "replication 2 has sim_rng_replication_seed(7, 2)");
   CHECK_INT(count_lines(variants), 7, "variants.csv: a header and 6 runs");
   free(variants);
-  char *csv = slurp(path_of("rep/sweep.csv"));
+  char *csv = read_file(path_of("rep/sweep.csv"), NULL);
   CHECK_INT(count_lines(csv), 3, "sweep.csv: a header and one row per variant x platform");
   CHECK_CONTAINS(csv, ",replications,duration_s_mean,duration_s_ci95,requests_mean",
                  "the header has means and intervals");
@@ -533,7 +520,7 @@ static void test_replications(void) {
 
 static void test_merge_equals_unsharded(void) {
   CHECK_INT(run("sweep $T/s.yaml -q -o $T/whole %s", grid_args), 0, "the unsharded sweep");
-  char *csv = slurp(path_of("whole/sweep.csv"));
+  char *csv = read_file(path_of("whole/sweep.csv"), NULL);
   CHECK_INT(count_lines(csv), 9, "sweep.csv: a header and 8 variants x 1 platform");
   CHECK_CONTAINS(csv, "variant,platforms[0].instances,platforms[0].instance.max_concurrency,"
                       "platform,kind,duration_s,requests,", "sweep.csv's header");
@@ -664,13 +651,13 @@ static void test_failing_variant(void) {
         exists(path_of("fail/runs/v0002-r00/summary.json")), "the other variants completed");
   CHECK(!exists(path_of("fail/runs/v0001-r00")) && !exists(path_of("fail/runs/v0001-r00.tmp")),
         "the failed run left nothing behind");
-  char *failed = slurp(path_of("fail/failed.csv"));
+  char *failed = read_file(path_of("fail/failed.csv"), NULL);
   CHECK_CONTAINS(failed, "run,exit_status,signal,message\n", "failed.csv's header");
   CHECK_CONTAINS(failed, "v0001-r00,-1,25,killed by signal 25",
                  "failed.csv names the run and signal");
   CHECK_INT(count_lines(failed), 2, "one failed run");
   free(failed);
-  char *csv = slurp(path_of("fail/sweep.csv"));
+  char *csv = read_file(path_of("fail/sweep.csv"), NULL);
   CHECK(csv && strstr(csv, "\nv0000,") && strstr(csv, "\nv0002,") && !strstr(csv, "\nv0001,"),
         "sweep.csv has the complete variants only");
   free(csv);

@@ -11,6 +11,7 @@
 
 #include "output/sweep_report.h"
 #include "tests/check.h"
+#include "tests/files.h"
 
 #define TMP_DIR "/tmp/scalesim_test_sweep_report"
 
@@ -30,32 +31,6 @@ static const char *const rows[][3] = {
     {"v0003,4,70,1GiB,run-b,cloudrun", "3.0,0.400,0", "1"},
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
-
-static char *read_all(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  size_t got = fread(buf, 1, (size_t)n, f);
-  fclose(f);
-  buf[got] = '\0';
-  return buf;
-}
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  if (!f) abort();
-  fputs(text, f);
-  fclose(f);
-}
-
-static int count(const char *hay, const char *needle) {
-  int n = 0;
-  for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) n++;
-  return n;
-}
 
 /* Writes dir/sweep.csv from rows; `mean` names the metrics as a replicated
  * sweep does (<metric>_mean, <metric>_ci95, after a replications column). */
@@ -100,7 +75,7 @@ static void check_well_formed(const char *page) {
            page);
   int rc = system(cmd);
   if (rc != 0) {
-    char *lint = read_all(TMP_DIR "/lint.txt");
+    char *lint = read_file(TMP_DIR "/lint.txt", NULL);
     fprintf(stderr, "xmllint --html:\n%s", lint ? lint : "");
     free(lint);
   }
@@ -139,9 +114,9 @@ static void check_front_table(const char *page) {
              platform);
     int on_front = strcmp(rows[i][2], "1") == 0;
     flagged += on_front;
-    CHECK_INT(count(page, needle), on_front ? 1 : 0, "front table row %s", needle);
+    CHECK_INT(count_of(page, needle), on_front ? 1 : 0, "front table row %s", needle);
   }
-  CHECK_INT(count(page, "<tr data-variant="), flagged, "the front table has the %d flagged rows", flagged);
+  CHECK_INT(count_of(page, "<tr data-variant="), flagged, "the front table has the %d flagged rows", flagged);
 }
 
 static void test_page(void) {
@@ -150,13 +125,13 @@ static void test_page(void) {
   sim_error err = {0};
   CHECK_INT(out_sweep_report_write(dir, &err), 0, "render %s", dir);
   if (err.status) fprintf(stderr, "%s\n", err.msg);
-  char *page = read_all(TMP_DIR "/plain/sweep.html");
+  char *page = read_file(TMP_DIR "/plain/sweep.html", NULL);
   CHECK(page != NULL, "sweep.html written");
   if (!page) return;
   check_well_formed(TMP_DIR "/plain/sweep.html");
   /* cost vs p99 plus one sensitivity chart per numeric key */
   CHECK_INT(check_links(dir, page), 3, "three charts linked");
-  CHECK_INT(count(page, "<svg"), 3, "three charts inlined");
+  CHECK_INT(count_of(page, "<svg"), 3, "three charts inlined");
   CHECK(access(TMP_DIR "/plain/charts/sweep_cost_p99.svg", R_OK) == 0, "the cost/p99 chart");
   CHECK(access(TMP_DIR "/plain/charts/sweep_key1_platforms_0_instances.svg", R_OK) == 0,
         "the chart of key 1");
@@ -174,13 +149,13 @@ static void test_page(void) {
   CHECK(a && b && a < b, "front rows sorted by cost");
   /* scatter: one marker per row of each platform (ecs-a circles, run-b
    * squares), and the legend sample of each */
-  char *svg = read_all(TMP_DIR "/plain/charts/sweep_cost_p99.svg");
-  CHECK(svg && count(svg, "<circle") == (int)N_ROWS / 2 + 1, "a circle per ecs-a row + legend");
+  char *svg = read_file(TMP_DIR "/plain/charts/sweep_cost_p99.svg", NULL);
+  CHECK(svg && count_of(svg, "<circle") == (int)N_ROWS / 2 + 1, "a circle per ecs-a row + legend");
   CHECK(svg && strstr(svg, "ecs-a Pareto front") && strstr(svg, "run-b Pareto front"),
         "a front line per platform in the legend");
   /* same sweep.csv, same bytes */
   CHECK_INT(out_sweep_report_write(dir, &err), 0, "render %s", dir);
-  char *again = read_all(TMP_DIR "/plain/sweep.html");
+  char *again = read_file(TMP_DIR "/plain/sweep.html", NULL);
   CHECK(again && strcmp(page, again) == 0, "rendering twice gives the same page");
   free(again);
   free(svg);
@@ -193,7 +168,7 @@ static void test_replicated(void) {
   sim_error err = {0};
   CHECK_INT(out_sweep_report_write(dir, &err), 0, "render %s", dir);
   if (err.status) fprintf(stderr, "%s\n", err.msg);
-  char *page = read_all(TMP_DIR "/replicated/sweep.html");
+  char *page = read_file(TMP_DIR "/replicated/sweep.html", NULL);
   CHECK(page != NULL, "sweep.html written from _mean columns");
   if (!page) return;
   CHECK_CONTAINS(page, "means over each variant's replications", "the page says the metrics are means");
@@ -210,7 +185,7 @@ static void test_no_rows(void) {
              "variant,k,platform,kind,pareto_cost_p99,pareto_cost_errors\n");
   sim_error err = {0};
   CHECK_INT(out_sweep_report_write(TMP_DIR "/empty", &err), 0, "a table without rows renders");
-  char *page = read_all(TMP_DIR "/empty/sweep.html");
+  char *page = read_file(TMP_DIR "/empty/sweep.html", NULL);
   CHECK(page && strstr(page, "no run is complete yet"), "the page says there are no runs");
   CHECK(page && !strstr(page, "<svg"), "and draws no chart");
   free(page);
