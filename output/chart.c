@@ -516,6 +516,14 @@ static void axis_title(axis *a, const out_axis_spec *s, const char *unit_name) {
   else snprintf(a->title, sizeof a->title, "%s", label);
 }
 
+/* Ticks at the multiples of step_data (in data units) from a->lo to a->hi. */
+static void place_ticks(axis *a, double step_data) {
+  a->n_ticks = 0;
+  for (double t = ceil(a->lo / step_data - 1e-9);
+       t * step_data <= a->hi + step_data * 1e-9 && a->n_ticks < MAX_TICKS; t++)
+    a->ticks[a->n_ticks++] = t * step_data;
+}
+
 /* A linear value axis: from the data or the spec, 0 included, ends on ticks. */
 static void value_axis(axis *a, const out_axis_spec *s, double lo, double hi) {
   a->unit = s->unit;
@@ -544,11 +552,7 @@ static void value_axis(axis *a, const out_axis_spec *s, double lo, double hi) {
   }
   a->lo = lo;
   a->hi = hi;
-  a->n_ticks = 0;
-  for (double t = ceil(lo / step_data - 1e-9); t * step_data <= hi + step_data * 1e-9 &&
-                                               a->n_ticks < MAX_TICKS;
-       t++)
-    a->ticks[a->n_ticks++] = t * step_data;
+  place_ticks(a, step_data);
   axis_title(a, s, unit_name);
 }
 
@@ -575,12 +579,7 @@ static void linear_x_axis(axis *a, const out_axis_spec *s, double lo, double hi)
   }
   a->lo = lo;
   a->hi = hi;
-  double step_data = a->step * a->scale;
-  a->n_ticks = 0;
-  for (double t = ceil(lo / step_data - 1e-9); t * step_data <= hi + step_data * 1e-9 &&
-                                               a->n_ticks < MAX_TICKS;
-       t++)
-    a->ticks[a->n_ticks++] = t * step_data;
+  place_ticks(a, a->step * a->scale);
   axis_title(a, s, unit_name);
 }
 
