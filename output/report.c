@@ -115,6 +115,36 @@ void out_html_text(FILE *f, const char *s) {
   }
 }
 
+/* The style both pages (report.html, sweep.html) share. */
+static const char base_css[] =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
+    "margin:0;color:#1a1a1a;background:#f7f7f5;line-height:1.45}\n"
+    "main{max-width:1120px;margin:0 auto;padding:20px 28px 60px}\n"
+    "h1{font-size:1.7em;margin:0.6em 0 0.2em}h2{font-size:1.3em;border-bottom:2px solid #ddd;"
+    "padding-bottom:4px;margin-top:2.2em}\n"
+    ".meta{color:#555;margin:0 0 1em}\n"
+    "nav a{margin-right:14px}\n"
+    "table{border-collapse:collapse;margin:8px 0 18px;background:#fff;font-size:14px}\n"
+    "th,td{border:1px solid #d8d8d8;padding:3px 10px;text-align:right;vertical-align:top}\n"
+    "th:first-child,td:first-child{text-align:left}\n"
+    "thead th{background:#ecece8}\n"
+    "td.num{font-variant-numeric:tabular-nums}\n"
+    "figure{margin:14px 0;background:#fff;border:1px solid #e2e2e2;padding:8px 8px 4px}\n"
+    "figure svg{width:100%;height:auto;display:block}\n"
+    "figcaption{font-size:13px;color:#555;margin-top:2px}\n"
+    ".missing{color:#8a4b00}\n";
+
+void out_html_head(FILE *f, const char *title, const char *extra_css) {
+  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>",
+        f);
+  out_html_text(f, title);
+  fputs("</title>\n<style>\n", f);
+  fputs(base_css, f);
+  if (extra_css) fputs(extra_css, f);
+  fputs("</style>\n</head>\n<body>\n<main>\n", f);
+}
+
 /* A relative URL: path characters kept, everything else percent-encoded. */
 static void url(FILE *f, const char *s) {
   for (; s && *s; s++) {
@@ -165,41 +195,24 @@ static workload_facts measure_workload(const out_run *run) {
 
 /* --- HTML ------------------------------------------------------------------------------ */
 
-static const char css[] =
-    "body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
-    "margin:0;color:#1a1a1a;background:#f7f7f5;line-height:1.45}\n"
-    "main{max-width:1120px;margin:0 auto;padding:20px 28px 60px}\n"
-    "h1{font-size:1.7em;margin:0.6em 0 0.2em}h2{font-size:1.3em;border-bottom:2px solid #ddd;"
-    "padding-bottom:4px;margin-top:2.2em}h3{font-size:1.1em;margin-top:1.6em}\n"
-    ".meta{color:#555;margin:0 0 1em}\n"
-    "nav a{margin-right:14px}\n"
-    "table{border-collapse:collapse;margin:8px 0 18px;background:#fff;font-size:14px}\n"
-    "th,td{border:1px solid #d8d8d8;padding:3px 10px;text-align:right;vertical-align:top}\n"
-    "th:first-child,td:first-child{text-align:left}\n"
-    "thead th{background:#ecece8}\n"
+/* What the report adds to the pages' shared style (out_html_head). */
+static const char report_css[] =
+    "h3{font-size:1.1em;margin-top:1.6em}\n"
     "tr.group th{background:#f4f4f0;text-align:left}\n"
-    "td.num{font-variant-numeric:tabular-nums}\n"
     "table.settings td,table.settings th{text-align:left}\n"
     "tr.defaulted td{color:#666}\n"
     ".default{font-size:11px;border:1px solid #aaa;border-radius:3px;padding:0 4px;"
     "color:#555;margin-left:6px;font-style:italic}\n"
-    "figure{margin:14px 0;background:#fff;border:1px solid #e2e2e2;padding:8px 8px 4px}\n"
-    "figure svg{width:100%;height:auto;display:block}\n"
-    "figcaption{font-size:13px;color:#555;margin-top:2px}\n"
     ".bars{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}\n"
     ".bars figure{margin:0}\n"
     "ul.notes li{margin:7px 0}\n"
-    ".missing{color:#8a4b00}\n"
     "details{margin:4px 0 14px}summary{cursor:pointer;color:#444}\n";
 
 static void html_head(FILE *f, const out_run *run) {
-  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>",
-        f);
-  out_html_text(f, run->scenario);
-  fputs(" - scalesim report</title>\n<style>\n", f);
-  fputs(css, f);
-  fputs("</style>\n</head>\n<body>\n<main>\n<h1>scalesim report: ", f);
+  char title[512];
+  snprintf(title, sizeof title, "%s - scalesim report", run->scenario ? run->scenario : "");
+  out_html_head(f, title, report_css);
+  fputs("<h1>scalesim report: ", f);
   out_html_text(f, run->scenario);
   fputs("</h1>\n<p class=\"meta\">seed ", f);
   out_html_text(f, run->seed);

@@ -49,4 +49,9 @@ int out_report_write(const char *dir, const out_report_options *opt, sim_error *
 /* Writes s as HTML text: & < > " ' escaped (NULL writes nothing). */
 void out_html_text(FILE *f, const char *s);
 
+/* Opens an HTML page: doctype, head with the title (escaped here) and the
+ * style the report and the sweep page share plus extra_css (may be NULL),
+ * then <body><main>. The page closes with </main></body></html>. */
+void out_html_head(FILE *f, const char *title, const char *extra_css);
+
 #endif

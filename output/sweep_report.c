@@ -392,33 +392,12 @@ static bool key_values(const sweep_rows *s, size_t k, double *v, const char **ba
 
 /* --- HTML ------------------------------------------------------------------------------ */
 
-static const char css[] =
-    "body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
-    "margin:0;color:#1a1a1a;background:#f7f7f5;line-height:1.45}\n"
-    "main{max-width:1120px;margin:0 auto;padding:20px 28px 60px}\n"
-    "h1{font-size:1.7em;margin:0.6em 0 0.2em}h2{font-size:1.3em;border-bottom:2px solid #ddd;"
-    "padding-bottom:4px;margin-top:2.2em}\n"
-    ".meta{color:#555;margin:0 0 1em}\n"
-    "nav a{margin-right:14px}\n"
-    "table{border-collapse:collapse;margin:8px 0 18px;background:#fff;font-size:14px}\n"
-    "th,td{border:1px solid #d8d8d8;padding:3px 10px;text-align:right;vertical-align:top}\n"
-    "th:first-child,td:first-child{text-align:left}\n"
-    "thead th{background:#ecece8}\n"
-    "td.text{text-align:left}\n"
-    "td.num{font-variant-numeric:tabular-nums}\n"
-    "figure{margin:14px 0;background:#fff;border:1px solid #e2e2e2;padding:8px 8px 4px}\n"
-    "figure svg{width:100%;height:auto;display:block}\n"
-    "figcaption{font-size:13px;color:#555;margin-top:2px}\n"
-    ".missing{color:#8a4b00}\n";
-
+/* What the sweep page adds to the shared style (out_html_head). */
+static const char sweep_css[] = "td.text{text-align:left}\n";
 
 static void html_head(FILE *f, const sweep_rows *s) {
-  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
-        "<title>scalesim sweep</title>\n<style>\n",
-        f);
-  fputs(css, f);
-  fputs("</style>\n</head>\n<body>\n<main>\n<h1>scalesim sweep</h1>\n<p class=\"meta\">", f);
+  out_html_head(f, "scalesim sweep", sweep_css);
+  fputs("<h1>scalesim sweep</h1>\n<p class=\"meta\">", f);
   fprintf(f, "%zu row%s of sweep.csv, %zu platform%s, %zu swept key%s", s->t.n_rows,
           s->t.n_rows == 1 ? "" : "s", s->n_plat, s->n_plat == 1 ? "" : "s", s->n_keys,
           s->n_keys == 1 ? "" : "s");
