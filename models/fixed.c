@@ -120,22 +120,6 @@ static const cfg_schema fixed_schema = {.name = "platform (kind: fixed)",
 
 static double now_s(const fixed *f) { return sim_now(f->eng); }
 
-static void fifo_append(inst_req **head, inst_req **tail, inst_req *r) {
-  r->next = NULL;
-  r->prev = *tail;
-  if (*tail) (*tail)->next = r;
-  else *head = r;
-  *tail = r;
-}
-
-static void fifo_unlink(inst_req **head, inst_req **tail, inst_req *r) {
-  if (r->prev) r->prev->next = r->next;
-  else *head = r->next;
-  if (r->next) r->next->prev = r->prev;
-  else *tail = r->prev;
-  r->next = r->prev = NULL;
-}
-
 /* Keeps the router consistent with inst's load; in central mode its members
  * are exactly the instances with a free slot. */
 static void refresh_route(fixed *f, instance *inst) {
@@ -222,7 +206,7 @@ static void expire(fixed *f, inst_req *r) {
     inst_remove(inst, r); /* may refill the slot through the hooks */
     refresh_route(f, inst);
   } else {
-    fifo_unlink(&f->queue_head, &f->queue_tail, r);
+    inst_req_list_unlink(&f->queue_head, &f->queue_tail, r);
     f->queue_len--;
   }
   out_error(f->rec, now_s(f), 504);
@@ -261,7 +245,7 @@ static void on_slot_free(void *owner, instance *inst) {
     return;
   }
   inst_req *r = f->queue_head;
-  fifo_unlink(&f->queue_head, &f->queue_tail, r);
+  inst_req_list_unlink(&f->queue_head, &f->queue_tail, r);
   f->queue_len--;
   unqueue(f, r, true);
   int admitted = inst_admit(inst, r);
@@ -290,7 +274,7 @@ static void arrive_central(fixed *f, inst_req *r) {
     inst_req_put(f->pool, r);
   } else {
     accept(f, r);
-    fifo_append(&f->queue_head, &f->queue_tail, r);
+    inst_req_list_append(&f->queue_head, &f->queue_tail, r);
     f->queue_len++;
     mark_queued(f, r);
   }

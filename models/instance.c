@@ -112,7 +112,7 @@ void inst_req_put(inst_req_pool *pool, inst_req *r) {
 
 /* --- doubly linked FIFO lists (through next/prev) ------------------------ */
 
-static void list_append(inst_req **head, inst_req **tail, inst_req *r) {
+void inst_req_list_append(inst_req **head, inst_req **tail, inst_req *r) {
   r->next = NULL;
   r->prev = *tail;
   if (*tail) (*tail)->next = r;
@@ -120,7 +120,7 @@ static void list_append(inst_req **head, inst_req **tail, inst_req *r) {
   *tail = r;
 }
 
-static void list_unlink(inst_req **head, inst_req **tail, inst_req *r) {
+void inst_req_list_unlink(inst_req **head, inst_req **tail, inst_req *r) {
   if (r->prev) r->prev->next = r->next;
   else *head = r->next;
   if (r->next) r->next->prev = r->prev;
@@ -264,7 +264,7 @@ static void wait_done(sim_engine *eng, void *arg) {
 static void activate(instance *inst, inst_req *r) {
   r->inst = inst;
   r->admitted_s = sim_now(inst->eng);
-  list_append(&inst->active_head, &inst->active_tail, r);
+  inst_req_list_append(&inst->active_head, &inst->active_tail, r);
   inst->n_active++;
   if (r->wait_s > 0) {
     r->phase = PHASE_WAITING;
@@ -276,7 +276,7 @@ static void activate(instance *inst, inst_req *r) {
 }
 
 static void deactivate(instance *inst, inst_req *r) {
-  list_unlink(&inst->active_head, &inst->active_tail, r);
+  inst_req_list_unlink(&inst->active_head, &inst->active_tail, r);
   inst->n_active--;
   r->inst = NULL;
   r->phase = PHASE_QUEUED;
@@ -287,7 +287,7 @@ static void fill_slot(instance *inst) {
   if (inst->state == INST_STOPPED || !inst_has_slot(inst)) return;
   if (inst->backlog_head) {
     inst_req *r = inst->backlog_head;
-    list_unlink(&inst->backlog_head, &inst->backlog_tail, r);
+    inst_req_list_unlink(&inst->backlog_head, &inst->backlog_tail, r);
     inst->n_backlog--;
     activate(inst, r);
     if (inst->hooks.on_start) inst->hooks.on_start(inst->owner, inst, r);
@@ -385,7 +385,7 @@ int inst_admit(instance *inst, inst_req *req) {
   if (!inst_can_accept(inst)) return -1;
   req->inst = inst;
   req->phase = PHASE_QUEUED;
-  list_append(&inst->backlog_head, &inst->backlog_tail, req);
+  inst_req_list_append(&inst->backlog_head, &inst->backlog_tail, req);
   inst->n_backlog++;
   return 0;
 }
@@ -393,7 +393,7 @@ int inst_admit(instance *inst, inst_req *req) {
 void inst_remove(instance *inst, inst_req *req) {
   SIM_ASSERT(req->inst == inst);
   if (req->phase == PHASE_QUEUED) {
-    list_unlink(&inst->backlog_head, &inst->backlog_tail, req);
+    inst_req_list_unlink(&inst->backlog_head, &inst->backlog_tail, req);
     inst->n_backlog--;
     req->inst = NULL;
     return;

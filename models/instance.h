@@ -70,6 +70,12 @@ void inst_req_pool_free(inst_req_pool *pool);
 inst_req *inst_req_get(inst_req_pool *pool); /* zeroed */
 void inst_req_put(inst_req_pool *pool, inst_req *r);
 
+/* A FIFO list of requests through their next/prev links (so a request is in
+ * one such list at a time: an instance's, or its model's queue), given by
+ * its head and tail: r joins at the tail, or leaves from anywhere, in O(1). */
+void inst_req_list_append(inst_req **head, inst_req **tail, inst_req *r);
+void inst_req_list_unlink(inst_req **head, inst_req **tail, inst_req *r);
+
 /* What an instance is; plain config shared by the models. */
 typedef struct inst_config {
   double vcpu;           /* vCPUs allotted (> 0) */

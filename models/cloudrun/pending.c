@@ -66,11 +66,7 @@ static double deadline(const crun_pending *p, const inst_req *r) {
 }
 
 static void unlink_req(crun_pending *p, inst_req *r) {
-  if (r->prev) r->prev->next = r->next;
-  else p->head = r->next;
-  if (r->next) r->next->prev = r->prev;
-  else p->tail = r->prev;
-  r->next = r->prev = NULL;
+  inst_req_list_unlink(&p->head, &p->tail, r);
   p->len--;
 }
 
@@ -104,11 +100,7 @@ static void arm(crun_pending *p) {
 bool crun_pending_push(crun_pending *p, inst_req *r) {
   if (p->max_len && p->len >= p->max_len) return false;
   SIM_ASSERT(!p->tail || p->tail->arrival_s <= r->arrival_s);
-  r->next = NULL;
-  r->prev = p->tail;
-  if (p->tail) p->tail->next = r;
-  else p->head = r;
-  p->tail = r;
+  inst_req_list_append(&p->head, &p->tail, r);
   p->len++;
   arm(p);
   return true;
