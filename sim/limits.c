@@ -16,6 +16,14 @@ static const cfg_field limits_fields[] = {
     {.key = "wall_time", .type = CFG_DURATION, .offset = offsetof(sim_limits, wall_time_s),
      .def = "0", .doc = "stop the run when it has taken this long in real time (e.g. 1h); "
                         "0: no limit"},
+    {.key = "requests", .type = CFG_NUMBER, .offset = offsetof(sim_limits, requests),
+     .def = "1e11", .min = 0, .max = INFINITY,
+     .doc = "most requests one platform may be fed: a generator expected to exceed it is an "
+            "error at validation, a trace that does stops the run; 0: no limit"},
+    {.key = "timeseries_rows", .type = CFG_NUMBER,
+     .offset = offsetof(sim_limits, timeseries_rows), .def = "1e8", .min = 0, .max = INFINITY,
+     .doc = "most rows of one platform's timeseries.csv (duration / output.resolution); "
+            "more is an error at validation; 0: no limit"},
     {0}};
 
 const cfg_schema sim_limits_schema = {
@@ -37,9 +45,13 @@ double sim_limits_peak_rss_mib(void) {
   return ru.ru_maxrss / 1024.0; /* Linux reports KiB (getrusage(2)) */
 }
 
-int sim_limits_check(const sim_limits *l, sim_error *err) {
+int sim_limits_check(const sim_limits *l, uint64_t requests, sim_error *err) {
   if (!l) return SIM_OK;
   char used[32], budget[32];
+  if (l->requests > 0 && (double)requests > l->requests)
+    return sim_errorf(err, SIM_EFAIL,
+                      "limits.requests: the run was fed %llu requests, over its budget of %.6g",
+                      (unsigned long long)requests, l->requests);
   if (l->wall_time_s > 0) {
     double elapsed = sim_limits_elapsed_s(l);
     /* Whole seconds read best; short budgets (tests) need milliseconds. */

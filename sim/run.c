@@ -117,6 +117,7 @@ static bool stream_done(void *ctx) { return sim_stream_done(ctx); }
 typedef struct run_guard {
   sim_engine *eng;
   const sim_limits *limits;
+  const uint64_t *fed; /* requests fed so far */
   bool (*until)(void *ctx);
   void *until_ctx;
   bool stopped;       /* the run stopped early; why in `reason` */
@@ -129,7 +130,7 @@ static bool guard_stop(void *ctx) {
   if (!sim_limits_due(sim_fired_count(g->eng))) return false;
   if (sim_signals_pending())
     sim_errorf(&g->reason, SIM_EFAIL, "interrupted by %s", sim_signals_name());
-  else if (sim_limits_check(g->limits, &g->reason) == SIM_OK)
+  else if (sim_limits_check(g->limits, *g->fed, &g->reason) == SIM_OK)
     return false;
   g->stopped = true;
   return true;
@@ -202,7 +203,7 @@ static int run_platform(const scenario *sc, const scenario_platform *p, const ch
                 .started_wall = wall0, .last_print_wall = wall0};
   sim_stream stream = {arrivals_peek, arrivals_fire, &a};
   sim_set_stream(eng, &stream);
-  run_guard guard = {.eng = eng, .limits = limits};
+  run_guard guard = {.eng = eng, .limits = limits, .fed = &a.fed};
   if ((rc = simulate(sc, &guard, &a, err))) {
     sim_error_prefix(err, "platform %s: ", p->name);
     goto fail;

@@ -239,6 +239,40 @@ static int check_faults(cfg_ctx *ctx, struct fy_node *node, const scenario *sc) 
   return SIM_OK;
 }
 
+static struct fy_node *child(struct fy_node *map, const char *key) {
+  return map ? fy_node_mapping_lookup_value_by_simple_key(map, key, strlen(key)) : NULL;
+}
+
+/* The size budgets (limits.requests, limits.timeseries_rows) checked before a
+ * run where the size is known in advance, so that a typo such as `rate:
+ * 1e9/s` over a day, or `resolution: 1ns`, is an error here rather than a run
+ * that never ends (docs/guarantees.md). A trace's size is checked as it is
+ * read (sim_limits_check). */
+static int check_size(cfg_ctx *ctx, struct fy_node *node, const scenario *sc) {
+  char d[32], r[32];
+  double requests = wl_expected_requests(&sc->workload, sc->duration_s);
+  if (sc->limits.requests > 0 && requests > sc->limits.requests) {
+    struct fy_node *w = child(node, "workload");
+    return cfg_error_at(ctx, w ? w : node, "workload",
+                        "the arrivals would be about %.3g requests over %s, more than "
+                        "limits.requests (%.3g); raise limits.requests to run it",
+                        requests, sim_format_duration(sc->duration_s, d, sizeof d),
+                        sc->limits.requests);
+  }
+  double rows = ceil(sc->duration_s / sc->output.resolution_s);
+  if (sc->limits.timeseries_rows > 0 && rows > sc->limits.timeseries_rows) {
+    struct fy_node *res = child(child(node, "output"), "resolution");
+    return cfg_error_at(ctx, res ? res : node, "output.resolution",
+                        "%s over %s makes %.3g time-series rows per platform, more than "
+                        "limits.timeseries_rows (%.3g); use a coarser resolution or raise the "
+                        "limit",
+                        sim_format_duration(sc->output.resolution_s, r, sizeof r),
+                        sim_format_duration(sc->duration_s, d, sizeof d), rows,
+                        sc->limits.timeseries_rows);
+  }
+  return SIM_OK;
+}
+
 static int check_scenario(cfg_ctx *ctx, struct fy_node *node, const char *path, void *obj) {
   scenario *sc = obj;
   if (sc->duration_s == 0 && wl_is_generator(&sc->workload)) {
@@ -250,6 +284,7 @@ static int check_scenario(cfg_ctx *ctx, struct fy_node *node, const char *path, 
   }
   int rc = check_faults(ctx, node, sc);
   if (rc) return rc;
+  if ((rc = check_size(ctx, node, sc))) return rc;
   sc->workload.duration_s = sc->duration_s;
   if (!sc->output.dir) {
     size_t len = strlen("out/") + strlen(sc->name) + 1;

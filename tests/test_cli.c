@@ -215,6 +215,28 @@ static void test_progress_line(void) {
   CHECK(strstr(err_text, "ETA") == NULL, "progress: no progress line when stderr is not a terminal");
 }
 
+/* A trace's size is known only as it is read: a replay that outgrows
+ * limits.requests stops like an interrupted run (exit 1, the summary marked
+ * incomplete, the budget named). */
+static void test_requests_budget(void) {
+  write_file(path("burst.csv"), "time,count\n0,200000\n");
+  write_file(path("burst.yaml"),
+             "name: burst\n"
+             "workload:\n"
+             "  trace: {path: burst.csv, format: counts, interval: 10s}\n"
+             "  request: {duration: {dist: constant, value: 1ms}}\n"
+             "platforms:\n"
+             "  - {name: f, kind: fixed, instances: 50}\n"
+             "limits: {requests: 1000}\n"
+             "output: {dir: burst-out, resolution: 1s}\n");
+  CHECK_INT(run("run --quiet burst.yaml"), 1, "requests budget: a run over it exits 1");
+  CHECK_CONTAINS(err_text, "limits.requests: the run was fed ", "requests budget: named on stderr");
+  CHECK_CONTAINS(err_text, "over its budget of 1000", "requests budget: the budget is given");
+  char summary[4096];
+  slurp(path("burst-out/summary.json"), summary, sizeof summary);
+  CHECK_CONTAINS(summary, "\"complete\": false", "requests budget: the summary is marked incomplete");
+}
+
 static void test_demo(void) {
   CHECK_INT(run("run -o demo"), 0, "the built-in demo runs");
   CHECK_CONTAINS(out_text, "outputs: demo/", "demo prints its output folder");
@@ -239,6 +261,7 @@ int main(void) {
   test_reference_current();
   test_sweep_runs_without_report();
   test_progress_line();
+  test_requests_budget();
   test_demo();
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);

@@ -127,6 +127,28 @@ static void test_scenario_zero_and_negative(void) {
   check_override_error("platforms[0].instance.memory=0", "expected a size > 0MiB, got '0'");
 }
 
+/* The size budgets (limits.requests, limits.timeseries_rows) refuse at
+ * validation what would never finish; 0 turns them off. */
+static void test_scenario_too_big(void) {
+  CHECK_CONTAINS(load_with("workload.arrivals.rate=1e10/s", NULL),
+                 "edge.yaml:4:3: workload: the arrivals would be about 6e+11 requests over 1m, "
+                 "more than limits.requests (1e+11); raise limits.requests to run it",
+                 "a rate far too high for the duration is refused before running");
+  CHECK_STR(load_with("workload.arrivals.rate=1e9/s", NULL), "",
+            "6e10 requests, within the default budget, load");
+  CHECK_CONTAINS(load_with("output.resolution=100ns", NULL),
+                 "--set output.resolution=100ns: 100ns over 1m makes 6e+08 time-series rows per platform, "
+                 "more than limits.timeseries_rows (1e+08)",
+                 "a resolution far too fine for the duration is refused");
+  static const char *const off[] = {"workload.arrivals.rate=1e10/s", "limits.requests=0"};
+  scenario_override ov[2] = {{off[0]}, {off[1]}};
+  scenario *sc = NULL;
+  sim_error err = {0};
+  CHECK_INT(scenario_load_text("edge.yaml", base_yaml, strlen(base_yaml), ov, 2, &sc, &err), 0,
+            "limits.requests: 0 lets it load (%s)", err.msg);
+  scenario_free(sc);
+}
+
 static void test_scenario_enormous(void) {
   check_override_error("platforms[0].instances=2147483648",
                        "expected an integer >= 1 and <= 2147483647, got '2147483648'");
@@ -248,6 +270,7 @@ int main(void) {
   test_scenario_non_finite();
   test_scenario_zero_and_negative();
   test_scenario_enormous();
+  test_scenario_too_big();
   test_traces();
   return check_done();
 }

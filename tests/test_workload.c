@@ -57,6 +57,7 @@ static void test_trace_section(void) {
     return;
   }
   CHECK(c.has_trace && !wl_is_generator(&c), "a trace is a replay, not a generator");
+  CHECK(isnan(wl_expected_requests(&c, 3600)), "a trace's size is not known in advance");
   double last = 0;
   wl_source *src;
   long n = count(&c, 100000000, &last, &src);
@@ -85,6 +86,7 @@ static void test_generators(void) {
   long n = count(&c, 100000000, &last, NULL);
   /* The ramp's integral is 10,000: Poisson sd 100. */
   CHECK(fabs(n - 10000.0) < 500, "ramp to 200/s over 100 s: about 10,000 (%ld)", n);
+  CHECK_REL(wl_expected_requests(&c, 100), 10000, 1e-9, "expected requests: the ramp's integral");
   cfg_free(&wl_config_schema, &c);
 
   y = "arrivals: {process: mmpp, quiet: {rate: 10/s, mean_time: 30s}, burst: {rate: 500/s, "
@@ -95,12 +97,15 @@ static void test_generators(void) {
   /* Mean rate (10 * 30 + 500 * 5) / 35 = 80/s: about 288,000 in an hour,
    * with sojourn noise of a few percent. */
   CHECK(n > 200000 && n < 380000, "mmpp: near 80/s over an hour (%ld)", n);
+  CHECK_REL(wl_expected_requests(&c, 3600), 80.0 * 3600, 1e-12,
+            "expected requests: the long-run mean rate times the duration");
   cfg_free(&wl_config_schema, &c);
 
   y = "arrivals: {process: poisson, rate: 5/s}\nrequest: {duration: {dist: constant, value: 1s}}\n";
   CHECK_INT(workload_from(y, &c, 1000), 0, "constant rate still reads");
   n = count(&c, 100000000, &last, NULL);
   CHECK(fabs(n - 5000.0) < 5 * sqrt(5000.0), "constant rate: about 5,000 (%ld)", n);
+  CHECK_REL(wl_expected_requests(&c, 1000), 5000, 0, "expected requests: rate times duration");
   cfg_free(&wl_config_schema, &c);
 }
 

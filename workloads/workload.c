@@ -178,6 +178,19 @@ static int check_config(cfg_ctx *ctx, struct fy_node *node, const char *path, vo
 
 bool wl_is_generator(const wl_config *cfg) { return !cfg->has_trace; }
 
+double wl_expected_requests(const wl_config *cfg, double duration_s) {
+  if (cfg->has_trace) return NAN;
+  const wl_arrivals_cfg *a = &cfg->arrivals;
+  if (a->process == WL_MMPP) return wl_mmpp_mean_rate(&(wl_mmpp_cfg){a->quiet, a->burst}) * duration_s;
+  if (!a->has_profile) return a->rate_per_s * duration_s;
+  wl_profile *p = NULL;
+  sim_error err = {0};
+  if (wl_profile_alloc(&a->profile, &p, &err) != SIM_OK) return NAN; /* checked when read */
+  double n = wl_profile_integral(p, 0, duration_s);
+  wl_profile_free(p);
+  return n;
+}
+
 int wl_open(const wl_config *cfg, uint64_t seed, wl_source **out, sim_error *err) {
   *out = NULL;
   const wl_request_cfg *r = &cfg->request;

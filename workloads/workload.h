@@ -53,6 +53,11 @@ int wl_open(const wl_config *cfg, uint64_t seed, wl_source **out, sim_error *err
  * trace), so that it runs until the scenario's duration and needs one. */
 bool wl_is_generator(const wl_config *cfg);
 
+/* The mean number of requests a generator emits over duration_s: the
+ * integral of its rate (constant, profile, or the MMPP's long-run mean).
+ * NaN for a trace replay, whose size is known only by reading it. */
+double wl_expected_requests(const wl_config *cfg, double duration_s);
+
 /* --- the sources wl_open chooses from (one file each in workloads/) ------- */
 
 /* Constant-rate Poisson arrivals until cfg->duration_s (workloads/poisson.c),
