@@ -94,7 +94,9 @@ static int check_fixed(cfg_ctx *ctx, struct fy_node *node, const char *path, voi
 
 static const cfg_field fixed_fields[] = {
     {.key = "instances", .type = CFG_INT, .offset = FIELD(instances), .flags = CFG_REQUIRED,
-     .min = 1, .doc = "number of instances, all ready for the whole run"},
+     .min = 1, .max = 1000000,
+     .doc = "number of instances, all ready for the whole run (at most a million: each holds "
+            "about 300 bytes)"},
     {.key = "instance", .type = CFG_MAP, .offset = FIELD(instance), .flags = CFG_FLOW,
      .sub = &instance_schema, .doc = "what each instance is"},
     {.key = "queue", .type = CFG_ENUM, .offset = FIELD(queue), .def = "per_instance",

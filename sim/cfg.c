@@ -435,6 +435,7 @@ static const char *format_bound(cfg_type type, double v, char *buf, size_t len) 
     case CFG_SIZE: snprintf(buf, len, "%gMiB", v); return buf;
     case CFG_PERCENT: snprintf(buf, len, "%g%%", v); return buf;
     case CFG_RATE: snprintf(buf, len, "%g/s", v); return buf;
+    case CFG_INT: snprintf(buf, len, "%.0f", v); return buf; /* 1000000, not 1e+06 */
     default: snprintf(buf, len, "%g", v); return buf;
   }
 }

@@ -120,7 +120,8 @@ static void test_scenario_zero_and_negative(void) {
   check_override_error("workload.request.duration.mean=0s", "expected a duration > 0s, got '0s'");
   check_override_error("output.resolution=0s", "expected a duration > 0s, got '0s'");
   /* zero capacity */
-  check_override_error("platforms[0].instances=0", "expected an integer >= 1, got '0'");
+  check_override_error("platforms[0].instances=0",
+                       "expected an integer >= 1 and <= 1000000, got '0'");
   check_override_error("platforms[0].instance.max_concurrency=0",
                        "expected an integer >= 1 and <= 100000, got '0'");
   check_override_error("platforms[0].instance.vcpu=0", "expected a number > 0, got '0'");
@@ -150,9 +151,12 @@ static void test_scenario_too_big(void) {
 }
 
 static void test_scenario_enormous(void) {
-  check_override_error("platforms[0].instances=2147483648",
-                       "expected an integer >= 1 and <= 2147483647, got '2147483648'");
-  check_override_error("platforms[0].instances=1e3", "expected an integer >= 1, got '1e3'");
+  check_override_error("platforms[0].queue_limit=2147483648",
+                       "expected an integer >= -1 and <= 2147483647, got '2147483648'");
+  check_override_error("platforms[0].instances=1000001",
+                       "expected an integer >= 1 and <= 1000000, got '1000001'");
+  check_override_error("platforms[0].instances=1e3",
+                       "expected an integer >= 1 and <= 1000000, got '1e3'");
   check_override_error("seed=18446744073709551616",
                        "expected a non-negative integer <= 18446744073709551615, got "
                        "'18446744073709551616'");
