@@ -121,6 +121,7 @@ static void collect(out_settings *s, const char *platform, const char *cfg_path,
                     const cfg_ctx *ctx, bool inherited) {
   char cpath[512], kpath[512], value[512];
   for (const cfg_field *f = schema->fields; f->key; f++) {
+    if (schema->applies && !schema->applies(obj, f)) continue; /* e.g. another policy kind's */
     const void *p = (const char *)obj + f->offset;
     join(cpath, sizeof cpath, cfg_path, f->key);
     join(kpath, sizeof kpath, key_path, f->key);

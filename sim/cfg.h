@@ -92,6 +92,11 @@ struct cfg_schema {
   /* Optional destructor for what `custom` fields allocated. It must accept a
    * zeroed or partly read object (cfg_read cleans up through it on failure). */
   void (*free_extra)(void *obj);
+  /* Optional: whether field f means anything for this object (a step scaling
+   * key does not for a target tracking policy). Fields it rejects are left
+   * out of the effective settings (output/report_settings.h); NULL: all
+   * apply. */
+  bool (*applies)(const void *obj, const cfg_field *f);
 };
 
 /* --- the loader context ------------------------------------------------- */

@@ -9,6 +9,7 @@
 
 #include "models/ecs/alarm.h"
 #include "models/ecs/config.h"
+#include "models/ecs/predictive.h"
 #include "models/ecs/step_scaling.h"
 #include "models/ecs/target_tracking.h"
 #include "sim/scenario.h"
@@ -99,6 +100,37 @@ static void test_full(void) {
   scenario_free(sc);
 }
 
+/* A predictive policy: its keys, the API's defaults, the [I] rules' defaults. */
+static void test_predictive_keys(void) {
+  scenario *sc = NULL;
+  sim_error err = {0};
+  int rc = load("    capacity: {min: 1, max: 40}\n"
+                "    policies:\n"
+                "      - {kind: predictive, name: p, metric_pair: ALBRequestCount, target: 600}\n"
+                "      - {kind: predictive, metric_pair: ECSServiceCPUUtilization, target: 40,\n"
+                "         mode: ForecastAndScale, scheduling_buffer: 10m,\n"
+                "         max_capacity_breach: IncreaseMaxCapacity, max_capacity_buffer: 10}\n",
+                &sc, &err);
+  CHECK_INT(rc, 0, "predictive policies load (%s)", err.msg);
+  if (rc) return;
+  const ecs_cfg *c = cfg_of(sc);
+  const ecs_policy_cfg *p = c->policies.items;
+  CHECK_INT(p[0].kind, ECS_KIND_PREDICTIVE, "kind predictive");
+  CHECK_INT(p[0].metric_pair, ECS_PRED_PAIR_ALB_REQUESTS, "metric_pair ALBRequestCount");
+  CHECK_INT(p[0].mode, ECS_PRED_FORECAST_ONLY, "Mode defaults to ForecastOnly (AAS-API)");
+  CHECK_REL(p[0].scheduling_buffer_s, 300, 0, "SchedulingBufferTime defaults to 300 s (AAS-API)");
+  CHECK_INT(p[0].max_capacity_breach, ECS_PRED_HONOR_MAX,
+            "MaxCapacityBreachBehavior defaults to HonorMaxCapacity (AAS-API)");
+  CHECK_INT(p[1].mode, ECS_PRED_FORECAST_AND_SCALE, "mode ForecastAndScale");
+  CHECK_REL(p[1].scheduling_buffer_s, 600, 0, "scheduling_buffer 10m");
+  CHECK_INT(p[1].max_capacity_buffer, 10, "max_capacity_buffer 10");
+  CHECK_INT(c->scaling.predictive_forecast, ECS_PRED_DAILY_MEAN, "forecast: daily_mean [I]");
+  CHECK_INT(c->scaling.predictive_hour_statistic, ECS_PRED_HOUR_AVERAGE, "hour: average [I]");
+  CHECK(c->scaling.predictive_floor, "the forecast holds as a floor by default [I]");
+  CHECK(!c->scaling.predictive_keep_raised_max, "a raised maximum lasts for its hour [I]");
+  scenario_free(sc);
+}
+
 static void expect_error(const char *platform_yaml, const char *needle, const char *what) {
   scenario *sc = NULL;
   sim_error err = {0};
@@ -169,6 +201,42 @@ static void test_errors(void) {
                "not both 100", "a deployment configuration that cannot replace any task");
   expect_error("    capacity: {min: 1, max: 4}\n    scheduled_actions: [{at: 1h}]\n",
                "set min, max or both", "a scheduled action that sets nothing");
+  expect_error("    capacity: {min: 1, max: 4}\n"
+               "    policies: [{kind: predictive, target: 50}]\n",
+               "missing required key 'metric_pair'", "a predictive policy without its pair");
+  expect_error("    capacity: {min: 1, max: 4}\n"
+               "    policies: [{kind: predictive, metric_pair: ALBRequestCount}]\n",
+               "missing required key 'target'", "a predictive policy without a target");
+  expect_error("    capacity: {min: 1, max: 4}\n"
+               "    policies: [{kind: predictive, metric_pair: ALBRequestCount, target: 9,"
+               " scheduling_buffer: 1h}]\n",
+               "less than the forecast interval of 3600 s", "SchedulingBufferTime of an hour");
+  expect_error("    capacity: {min: 1, max: 4}\n"
+               "    policies: [{kind: predictive, metric_pair: ALBRequestCount, target: 9,"
+               " max_capacity_buffer: 10}]\n",
+               "applies only with max_capacity_breach: IncreaseMaxCapacity",
+               "MaxCapacityBuffer with HonorMaxCapacity (AAS-API: cannot be used otherwise)");
+  expect_error("    capacity: {min: 1, max: 4}\n"
+               "    policies: [{kind: predictive, metric_pair: ALBRequestCount, target: 9,"
+               " max_capacity_breach: IncreaseMaxCapacity}]\n",
+               "max_capacity_buffer is required",
+               "IncreaseMaxCapacity without MaxCapacityBuffer (AAS-API: required)");
+  expect_error("    capacity: {min: 1, max: 4}\n"
+               "    policies: [{kind: predictive, metric_pair: ALBRequestCount, target: 9,"
+               " scale_in_cooldown: 60s}]\n",
+               "'scale_in_cooldown' does not apply to a policy of kind predictive",
+               "a target tracking key on a predictive policy");
+  expect_error("    capacity: {min: 1, max: 4}\n"
+               "    policies: [{kind: target_tracking, target: 50, mode: ForecastAndScale}]\n",
+               "'mode' does not apply to a policy of kind target_tracking",
+               "a predictive key on a target tracking policy");
+  expect_error("    capacity: {min: 1, max: 4}\n"
+               "    policies: [{kind: predictive, metric_pair: ALBRequestCount, target: 9,"
+               " mode: ForecastAndScale},\n"
+               "               {kind: predictive, metric_pair: ECSServiceCPUUtilization,"
+               " target: 50, mode: ForecastAndScale}]\n",
+               "only one predictive policy may be in ForecastAndScale",
+               "two predictive policies scaling");
 }
 
 /* --- import ------------------------------------------------------------------ */
@@ -225,6 +293,29 @@ static const char *policies_json =
     "  ]\n"
     "}\n";
 
+/* A predictive policy as describe-scaling-policies prints it (AAS-API
+ * PredictiveScalingPolicyConfiguration; botocore service-2.json shapes). */
+static const char *predictive_json =
+    "{\"ScalingPolicies\": [\n"
+    "  {\"PolicyName\": \"forecast-cpu\", \"ServiceNamespace\": \"ecs\",\n"
+    "   \"ResourceId\": \"service/c/web\", \"ScalableDimension\": \"ecs:service:DesiredCount\",\n"
+    "   \"PolicyType\": \"PredictiveScaling\",\n"
+    "   \"PredictiveScalingPolicyConfiguration\": {\n"
+    "     \"MetricSpecifications\": [{\"TargetValue\": 40.0,\n"
+    "       \"PredefinedMetricPairSpecification\": {\"PredefinedMetricType\": "
+    "\"ECSServiceCPUUtilization\"}}],\n"
+    "     \"Mode\": \"ForecastAndScale\", \"SchedulingBufferTime\": 600,\n"
+    "     \"MaxCapacityBreachBehavior\": \"IncreaseMaxCapacity\", \"MaxCapacityBuffer\": 10}},\n"
+    "  {\"PolicyName\": \"forecast-alb\", \"ServiceNamespace\": \"ecs\",\n"
+    "   \"ResourceId\": \"service/c/web\", \"PolicyType\": \"PredictiveScaling\",\n"
+    "   \"PredictiveScalingPolicyConfiguration\": {\n"
+    "     \"MetricSpecifications\": [{\"TargetValue\": 1000,\n"
+    "       \"PredefinedLoadMetricSpecification\": {\"PredefinedMetricType\": "
+    "\"TotalALBRequestCount\", \"ResourceLabel\": \"app/x/1/targetgroup/y/2\"},\n"
+    "       \"PredefinedScalingMetricSpecification\": {\"PredefinedMetricType\": "
+    "\"ALBRequestCountPerTarget\", \"ResourceLabel\": \"app/x/1/targetgroup/y/2\"}}]}}\n"
+    "]}\n";
+
 /* The CLI example alarm of AAS-STEP-CLI (OC-STEP-2). */
 static const char *alarms_json =
     "{\"MetricAlarms\": [\n"
@@ -239,9 +330,9 @@ static const char *alarms_json =
 static char dir[64];
 
 static const char *write_file(const char *name, const char *text) {
-  static char paths[4][128];
+  static char paths[8][128];
   static int k;
-  char *p = paths[k++ % 4];
+  char *p = paths[k++ % 8];
   snprintf(p, 128, "%s/%s", dir, name);
   FILE *f = fopen(p, "w");
   fputs(text, f);
@@ -327,10 +418,50 @@ static void test_import(void) {
   CHECK_CONTAINS(err.msg, "none.json: cannot open", "the message names the file");
   scenario_free(sc);
 
+  const char *pred = write_file("predictive.json", predictive_json);
+  snprintf(yaml, sizeof yaml, "    capacity: {min: 2, max: 10}\n    import: {policies: %s}\n",
+           pred);
+  rc = load(yaml, &sc, &err);
+  CHECK_INT(rc, 0, "PolicyType PredictiveScaling imports (%s)", err.msg);
+  if (!rc) {
+    const ecs_policy_cfg *p = cfg_of(sc)->policies.items;
+    CHECK_INT((int)cfg_of(sc)->policies.n, 2, "two predictive policies");
+    CHECK_STR(p[0].name, "forecast-cpu", "its name");
+    CHECK_INT(p[0].kind, ECS_KIND_PREDICTIVE, "the kind predictive");
+    CHECK_INT(p[0].metric_pair, ECS_PRED_PAIR_CPU, "PredefinedMetricPairSpecification");
+    CHECK_REL(p[0].target, 40, 0, "TargetValue");
+    CHECK_INT(p[0].mode, ECS_PRED_FORECAST_AND_SCALE, "Mode");
+    CHECK_REL(p[0].scheduling_buffer_s, 600, 0, "SchedulingBufferTime");
+    CHECK_INT(p[0].max_capacity_breach, ECS_PRED_INCREASE_MAX, "MaxCapacityBreachBehavior");
+    CHECK_INT(p[0].max_capacity_buffer, 10, "MaxCapacityBuffer");
+    CHECK_INT(p[1].metric_pair, ECS_PRED_PAIR_ALB_REQUESTS,
+              "a load and a scaling metric of one pair are that pair");
+    CHECK_INT(p[1].mode, ECS_PRED_FORECAST_ONLY, "absent Mode: ForecastOnly (AAS-API)");
+    CHECK_REL(p[1].scheduling_buffer_s, 300, 0, "absent SchedulingBufferTime: 300 s (AAS-API)");
+  }
+  scenario_free(sc);
+  const char *mixed = write_file(
+      "mixed.json",
+      "{\"ScalingPolicies\": [{\"PolicyName\": \"m\", \"PolicyType\": \"PredictiveScaling\","
+      " \"PredictiveScalingPolicyConfiguration\": {\"MetricSpecifications\": [{\"TargetValue\": 5,"
+      " \"PredefinedLoadMetricSpecification\": {\"PredefinedMetricType\":"
+      " \"TotalALBRequestCount\"},"
+      " \"PredefinedScalingMetricSpecification\": {\"PredefinedMetricType\": "
+      "\"ECSServiceAverageCPUUtilization\"}}]}}]}");
+  snprintf(yaml, sizeof yaml, "    capacity: {min: 2, max: 10}\n    import: {policies: %s}\n",
+           mixed);
+  CHECK(load(yaml, &sc, &err) != 0, "a load metric of one pair with another's scaling metric");
+  CHECK_CONTAINS(err.msg, "is not modelled", "is refused with a message");
+  CHECK_CONTAINS(err.msg, "PredictiveScalingPolicyConfiguration.MetricSpecifications[0]",
+                 "naming the JSON path");
+  scenario_free(sc);
+
   unlink(pol);
   unlink(al);
   unlink(bad);
   unlink(custom);
+  unlink(pred);
+  unlink(mixed);
   rmdir(dir);
 }
 
@@ -357,6 +488,7 @@ static void test_validate(void) {
 int main(void) {
   check_init();
   test_full();
+  test_predictive_keys();
   test_errors();
   test_import();
   test_validate();

@@ -11,11 +11,12 @@
 
 #include "models/ecs/alarm.h"
 #include "models/ecs/metrics.h"
+#include "models/ecs/predictive.h"
 #include "models/ecs/scaling.h"
 #include "models/ecs/step_scaling.h"
 #include "models/ecs/target_tracking.h"
 
-static const char *const kind_names[] = {"target_tracking", "step_scaling", NULL};
+static const char *const kind_names[] = {"target_tracking", "step_scaling", "predictive", NULL};
 static const char *const tt_value_names[] = {"latest", "window_average", NULL};
 static const char *const algorithm_names[] = {"round_robin", "least_outstanding_requests", NULL};
 static const char *const selection_names[] = {"newest", "oldest", NULL};
@@ -134,12 +135,16 @@ static const cfg_field alarm_fields[] = {
 static const cfg_schema alarm_schema = {
     .name = "ecs alarm (step_scaling)", .size = sizeof(ecs_alarm_def), .fields = alarm_fields};
 
-static const char *const tt_only_keys[] = {"metric", "target", "scale_out_cooldown",
+static const char *const tt_only_keys[] = {"metric", "scale_out_cooldown",
                                            "scale_in_cooldown", "disable_scale_in",
                                            "max_scale_in_step", NULL};
 static const char *const step_only_keys[] = {"adjustment_type", "steps",
                                              "min_adjustment_magnitude", "cooldown",
                                              "metric_aggregation", NULL};
+static const char *const pred_only_keys[] = {"metric_pair", "mode", "scheduling_buffer",
+                                             "max_capacity_breach", "max_capacity_buffer",
+                                             NULL};
+static const char *const target_key[] = {"target", NULL};
 static const char *const alarm_keys[] = {"name", "metric", "statistic", "period",
                                          "evaluation_periods", "datapoints_to_alarm",
                                          "threshold", "comparison", "treat_missing_data", NULL};
@@ -155,12 +160,73 @@ static struct fy_node *at_key(struct fy_node *node, const char *key) {
   return v ? v : node;
 }
 
-static int reject_keys(cfg_ctx *ctx, struct fy_node *node, const char *path,
-                       const char *const *keys, const char *kind) {
+static bool listed(const char *const *keys, const char *key) {
   for (; *keys; keys++)
-    if (given(ctx, path, *keys))
-      return cfg_error_at(ctx, at_key(node, *keys), path,
-                          "'%s' does not apply to a policy of kind %s", *keys, kind);
+    if (strcmp(*keys, key) == 0) return true;
+  return false;
+}
+
+/* Whether a policy key means something for the policy's kind (AAS-API: each
+ * PolicyType has its own configuration). The others are refused when given
+ * (check_policy) and left out of the effective settings (settings.csv, the
+ * report). */
+static bool policy_key_applies(const void *obj, const cfg_field *f) {
+  const ecs_policy_cfg *p = obj;
+  const char *k = f->key;
+  switch (p->kind) {
+  case ECS_KIND_TARGET_TRACKING:
+    return !listed(step_only_keys, k) && !listed(pred_only_keys, k) && strcmp(k, "alarm") != 0;
+  case ECS_KIND_STEP_SCALING:
+    return !listed(tt_only_keys, k) && !listed(pred_only_keys, k) && !listed(target_key, k);
+  default:
+    return !listed(tt_only_keys, k) && !listed(step_only_keys, k) && strcmp(k, "alarm") != 0;
+  }
+}
+
+/* The first key given that does not apply to the policy's kind is an error
+ * (the alarm, a mapping, has its own message). */
+static int reject_other_kinds(cfg_ctx *ctx, struct fy_node *node, const char *path,
+                              const ecs_policy_cfg *p) {
+  for (const cfg_field *f = ecs_policy_schema.fields; f->key; f++)
+    if (f->type != CFG_MAP && !policy_key_applies(p, f) && given(ctx, path, f->key))
+      return cfg_error_at(ctx, at_key(node, f->key), path,
+                          "'%s' does not apply to a policy of kind %s", f->key,
+                          kind_names[p->kind]);
+  return SIM_OK;
+}
+
+static bool alarm_given(cfg_ctx *ctx, const char *path) {
+  char alarm_path[CFG_PATH_LEN];
+  cfg_path_key(alarm_path, sizeof alarm_path, path, "alarm");
+  for (const char *const *k = alarm_keys; *k; k++)
+    if (given(ctx, alarm_path, *k)) return true;
+  return false;
+}
+
+/* A predictive policy's keys (AAS-API PredictiveScalingPolicyConfiguration). */
+static int check_predictive(cfg_ctx *ctx, struct fy_node *node, const char *path,
+                            const ecs_policy_cfg *p) {
+  if (alarm_given(ctx, path))
+    return cfg_error_at(ctx, at_key(node, "alarm"), path,
+                        "a predictive policy has no alarm: it forecasts from the metric "
+                        "history (spec §8.2)");
+  if (!given(ctx, path, "metric_pair"))
+    return cfg_error_at(ctx, node, path, "missing required key 'metric_pair'");
+  if (!given(ctx, path, "target"))
+    return cfg_error_at(ctx, node, path, "missing required key 'target'");
+  if (p->scheduling_buffer_s >= 3600)
+    return cfg_error_at(ctx, at_key(node, "scheduling_buffer"), path,
+                        "scheduling_buffer must be less than the forecast interval of 3600 s "
+                        "(AAS-API SchedulingBufferTime)");
+  bool increase = p->max_capacity_breach == ECS_PRED_INCREASE_MAX;
+  if (increase && !given(ctx, path, "max_capacity_buffer"))
+    return cfg_error_at(ctx, at_key(node, "max_capacity_breach"), path,
+                        "max_capacity_buffer is required with max_capacity_breach: "
+                        "IncreaseMaxCapacity (AAS-API MaxCapacityBuffer)");
+  if (!increase && given(ctx, path, "max_capacity_buffer"))
+    return cfg_error_at(ctx, at_key(node, "max_capacity_buffer"), path,
+                        "max_capacity_buffer applies only with max_capacity_breach: "
+                        "IncreaseMaxCapacity (AAS-API MaxCapacityBuffer)");
   return SIM_OK;
 }
 
@@ -168,19 +234,18 @@ static int check_policy(cfg_ctx *ctx, struct fy_node *node, const char *path, vo
   ecs_policy_cfg *p = obj;
   char alarm_path[CFG_PATH_LEN];
   cfg_path_key(alarm_path, sizeof alarm_path, path, "alarm");
-  int rc;
+  int rc = reject_other_kinds(ctx, node, path, p);
+  if (rc) return rc;
+  if (p->kind == ECS_KIND_PREDICTIVE) return check_predictive(ctx, node, path, p);
   if (p->kind == ECS_KIND_TARGET_TRACKING) {
-    if ((rc = reject_keys(ctx, node, path, step_only_keys, "target_tracking"))) return rc;
-    for (const char *const *k = alarm_keys; *k; k++)
-      if (given(ctx, alarm_path, *k))
-        return cfg_error_at(ctx, at_key(node, "alarm"), path,
-                            "a target_tracking policy has no alarm of its own: AAS creates "
-                            "AlarmHigh and AlarmLow (spec §5.1)");
+    if (alarm_given(ctx, path))
+      return cfg_error_at(ctx, at_key(node, "alarm"), path,
+                          "a target_tracking policy has no alarm of its own: AAS creates "
+                          "AlarmHigh and AlarmLow (spec §5.1)");
     if (!given(ctx, path, "target"))
       return cfg_error_at(ctx, node, path, "missing required key 'target'");
     return SIM_OK;
   }
-  if ((rc = reject_keys(ctx, node, path, tt_only_keys, "step_scaling"))) return rc;
   if (!given(ctx, path, "adjustment_type"))
     return cfg_error_at(ctx, node, path, "missing required key 'adjustment_type'");
   if (!p->steps.n) return cfg_error_at(ctx, node, path, "missing required key 'steps'");
@@ -192,7 +257,8 @@ static int check_policy(cfg_ctx *ctx, struct fy_node *node, const char *path, vo
 
 static const cfg_field policy_fields[] = {
     {.key = "kind", .type = CFG_ENUM, .offset = F(ecs_policy_cfg, kind), .flags = CFG_REQUIRED,
-     .choices = kind_names, .doc = "target_tracking (spec §5) or step_scaling (spec §6)"},
+     .choices = kind_names,
+     .doc = "target_tracking (spec §5), step_scaling (spec §6) or predictive (spec §8.2)"},
     {.key = "name", .type = CFG_STRING, .offset = F(ecs_policy_cfg, name),
      .doc = "the policy's name in the decision log (default policy<N>)"},
     {.key = "metric", .type = CFG_ENUM, .offset = F(ecs_policy_cfg, metric),
@@ -200,7 +266,9 @@ static const cfg_field policy_fields[] = {
      .doc = "target_tracking: the predefined metric (AAS-TT, ECS-HR; the HighResolution "
             "types need metrics.period 20s)"},
     {.key = "target", .type = CFG_NUMBER, .offset = F(ecs_policy_cfg, target), .min = -INFINITY,
-     .max = INFINITY, .doc = "target_tracking: TargetValue (required, > 0)"},
+     .max = INFINITY,
+     .doc = "target_tracking, predictive: TargetValue (required, > 0); predictive: of the "
+            "pair's scaling metric (percent per task, or requests per task per minute)"},
     {.key = "scale_out_cooldown", .type = CFG_DURATION,
      .offset = F(ecs_policy_cfg, scale_out_cooldown_s), .def = "300s", .min = 0,
      .max = 31536000, .doc = "target_tracking: ScaleOutCooldown, 300 s for ECS (AAS-API, §5.2)"},
@@ -233,12 +301,37 @@ static const cfg_field policy_fields[] = {
             "(AAS-API; which datapoints is [I], spec §12.11)"},
     {.key = "alarm", .type = CFG_MAP, .offset = F(ecs_policy_cfg, alarm), .sub = &alarm_schema,
      .flags = CFG_FLOW, .doc = "step_scaling: the CloudWatch alarm that invokes it (spec §6.1)"},
+    {.key = "metric_pair", .type = CFG_ENUM, .offset = F(ecs_policy_cfg, metric_pair),
+     .choices = ecs_pred_pair_names,
+     .doc = "predictive: the predefined metric pair (required): ECSServiceCPUUtilization = "
+            "load ECSServiceTotalCPUUtilization + scaling ECSServiceAverageCPUUtilization, "
+            "likewise memory; ALBRequestCount = TotalALBRequestCount per minute + "
+            "ALBRequestCountPerTarget (AAS-API PredictiveScalingPredefinedMetricPair"
+            "Specification, spec §8.2)"},
+    {.key = "mode", .type = CFG_ENUM, .offset = F(ecs_policy_cfg, mode), .def = "ForecastOnly",
+     .choices = ecs_pred_mode_names,
+     .doc = "predictive: Mode; ForecastOnly logs the forecast and changes nothing (AAS-API)"},
+    {.key = "scheduling_buffer", .type = CFG_DURATION,
+     .offset = F(ecs_policy_cfg, scheduling_buffer_s), .def = "300s", .min = 0, .max = 3600,
+     .doc = "predictive: SchedulingBufferTime, how long before each hour its capacity is put "
+            "in place; less than 3600 s (AAS-API)"},
+    {.key = "max_capacity_breach", .type = CFG_ENUM,
+     .offset = F(ecs_policy_cfg, max_capacity_breach), .def = "HonorMaxCapacity",
+     .choices = ecs_pred_breach_names,
+     .doc = "predictive: MaxCapacityBreachBehavior; IncreaseMaxCapacity lets the forecast raise "
+            "the maximum (AAS-API)"},
+    {.key = "max_capacity_buffer", .type = CFG_INT,
+     .offset = F(ecs_policy_cfg, max_capacity_buffer), .def = "0", .min = 0, .max = 100,
+     .doc = "predictive: MaxCapacityBuffer, percent of the forecast capacity above it that the "
+            "maximum may rise to; required with IncreaseMaxCapacity, not allowed otherwise "
+            "(AAS-API, OC-PRED)"},
     {.key = NULL}};
 
 const cfg_schema ecs_policy_schema = {.name = "ecs policy",
                                       .size = sizeof(ecs_policy_cfg),
                                       .fields = policy_fields,
-                                      .check = check_policy};
+                                      .check = check_policy,
+                                      .applies = policy_key_applies};
 
 static const cfg_field schedule_fields[] = {
     {.key = "name", .type = CFG_STRING, .offset = F(ecs_schedule_cfg, name),
@@ -303,6 +396,25 @@ static const cfg_field aas_fields[] = {
      .def = "2", .min = 0, .max = 1000,
      .doc = "datapoints CloudWatch retrieves beyond EvaluationPeriods (5 for N = 3 in "
             "CW-ALARM's example) [I] spec §4"},
+    {.key = "predictive_forecast", .type = CFG_ENUM,
+     .offset = F(ecs_aas_cfg, predictive_forecast), .def = "daily_mean",
+     .choices = ecs_pred_method_names,
+     .doc = "predictive forecast of an hour's load from the same hour of the past days (up "
+            "to 14): their mean, their maximum, or the most recent; AWS's method is not "
+            "published [I] spec §8.2"},
+    {.key = "predictive_hour_statistic", .type = CFG_ENUM,
+     .offset = F(ecs_aas_cfg, predictive_hour_statistic), .def = "average",
+     .choices = ecs_pred_hour_stat_names,
+     .doc = "an hour's load from its load-metric datapoints: their average or maximum "
+            "[I] spec §8.2"},
+    {.key = "predictive_floor", .type = CFG_BOOL, .offset = F(ecs_aas_cfg, predictive_floor),
+     .def = "true",
+     .doc = "a ForecastAndScale forecast capacity holds as a floor until the next hour's "
+            "action: dynamic policies do not scale in below it [I] spec §8.2"},
+    {.key = "predictive_keep_raised_max", .type = CFG_BOOL,
+     .offset = F(ecs_aas_cfg, predictive_keep_raised_max), .def = "false",
+     .doc = "a maximum raised by IncreaseMaxCapacity stays raised (as EC2 Auto Scaling "
+            "documents) instead of lasting for the forecast's hour [I] spec §8.2"},
     {.key = NULL}};
 
 static const cfg_schema aas_schema = {
@@ -525,7 +637,7 @@ static const cfg_field ecs_fields[] = {
     {.key = "suspend", .type = CFG_MAP, .offset = F(ecs_cfg, suspend), .sub = &suspend_schema,
      .flags = CFG_FLOW, .doc = "SuspendedState (spec §2)"},
     {.key = "scaling", .type = CFG_MAP, .offset = F(ecs_cfg, scaling), .sub = &aas_schema,
-     .doc = "Application Auto Scaling rules AWS does not document (spec §5, §12)"},
+     .doc = "Application Auto Scaling rules AWS does not document (spec §5, §8.2, §12)"},
     {.key = "metrics", .type = CFG_MAP, .offset = F(ecs_cfg, metrics), .sub = &metrics_schema,
      .flags = CFG_FLOW, .doc = "CloudWatch metrics pipeline (spec §3)"},
     {.key = "launch", .type = CFG_MAP, .offset = F(ecs_cfg, launch), .sub = &launch_schema,
@@ -685,6 +797,39 @@ static int check_step_policy(const ecs_cfg *c, const ecs_policy_cfg *p, const ch
   return check_alarm_def(c, &p->alarm, name, err);
 }
 
+/* A predictive policy (AAS-API PredictiveScalingPolicyConfiguration). */
+static int check_pred(const ecs_cfg *c, const ecs_policy_cfg *p, size_t i, const char *name,
+                      sim_error *err) {
+  if (!(p->target > 0) || !isfinite(p->target))
+    return sim_errorf(err, SIM_ESCENARIO, "policy %s: target must be a number > 0", name);
+  if ((unsigned)p->metric_pair > ECS_PRED_PAIR_ALB_REQUESTS ||
+      (unsigned)p->mode > ECS_PRED_FORECAST_AND_SCALE ||
+      (unsigned)p->max_capacity_breach > ECS_PRED_INCREASE_MAX)
+    return sim_errorf(err, SIM_ESCENARIO, "policy %s: unknown metric_pair, mode or "
+                      "max_capacity_breach", name);
+  if (!(p->scheduling_buffer_s >= 0 && p->scheduling_buffer_s < 3600))
+    return sim_errorf(err, SIM_ESCENARIO,
+                      "policy %s: scheduling_buffer must be at least 0 and less than 3600 s "
+                      "(AAS-API SchedulingBufferTime)", name);
+  if (p->max_capacity_buffer < 0 || p->max_capacity_buffer > 100)
+    return sim_errorf(err, SIM_ESCENARIO,
+                      "policy %s: max_capacity_buffer must be 0 to 100 (AAS-API)", name);
+  if (p->max_capacity_breach == ECS_PRED_HONOR_MAX && p->max_capacity_buffer != 0)
+    return sim_errorf(err, SIM_ESCENARIO,
+                      "policy %s: max_capacity_buffer applies only with max_capacity_breach: "
+                      "IncreaseMaxCapacity (AAS-API MaxCapacityBuffer)", name);
+  /* "You can create multiple predictive scaling policies ... but only one of
+   * the policies can be used for active scaling" (EC2 Auto Scaling,
+   * predictive-scaling-create-policy; AAS does not say, the model follows). */
+  const ecs_policy_cfg *all = c->policies.items;
+  for (size_t j = 0; j < i && p->mode == ECS_PRED_FORECAST_AND_SCALE; j++)
+    if (all[j].kind == ECS_KIND_PREDICTIVE && all[j].mode == ECS_PRED_FORECAST_AND_SCALE)
+      return sim_errorf(err, SIM_ESCENARIO,
+                        "policy %s: only one predictive policy may be in ForecastAndScale "
+                        "mode; make the others ForecastOnly", name);
+  return SIM_OK;
+}
+
 static int check_policies(const ecs_cfg *c, sim_error *err) {
   if (c->policies.n > ECS_MAX_POLICIES)
     return sim_errorf(err, SIM_ESCENARIO,
@@ -697,6 +842,7 @@ static int check_policies(const ecs_cfg *c, sim_error *err) {
     const char *name = ecs_policy_name(p, i, buf, sizeof buf);
     int rc = p->kind == ECS_KIND_TARGET_TRACKING ? check_tt(c, p, i, name, err)
              : p->kind == ECS_KIND_STEP_SCALING  ? check_step_policy(c, p, name, err)
+             : p->kind == ECS_KIND_PREDICTIVE    ? check_pred(c, p, i, name, err)
                                                  : sim_errorf(err, SIM_ESCENARIO,
                                                               "policy %s: unknown kind", name);
     if (rc) return rc;

@@ -54,14 +54,14 @@ typedef struct ecs_alarm_def {
   int treat_missing_data;  /* ecs_missing */
 } ecs_alarm_def;
 
-enum { ECS_KIND_TARGET_TRACKING = 0, ECS_KIND_STEP_SCALING };
+enum { ECS_KIND_TARGET_TRACKING = 0, ECS_KIND_STEP_SCALING, ECS_KIND_PREDICTIVE };
 
 typedef struct ecs_policy_cfg {
   int kind; /* ECS_KIND_* */
   char *name;
   /* target tracking */
   int metric; /* ecs_tt_metric */
-  double target;
+  double target; /* TargetValue (target tracking and predictive) */
   double scale_out_cooldown_s, scale_in_cooldown_s;
   bool disable_scale_in;
   int max_scale_in_step;
@@ -72,6 +72,12 @@ typedef struct ecs_policy_cfg {
   double cooldown_s;
   int metric_aggregation; /* ecs_agg */
   ecs_alarm_def alarm;
+  /* predictive (PredictiveScalingPolicyConfiguration, spec §8.2) */
+  int metric_pair;            /* ecs_pred_pair */
+  int mode;                   /* ecs_pred_mode */
+  double scheduling_buffer_s; /* SchedulingBufferTime, < 3600 s */
+  int max_capacity_breach;    /* ecs_pred_breach */
+  int max_capacity_buffer;    /* MaxCapacityBuffer, percent */
 } ecs_policy_cfg;
 
 typedef struct ecs_schedule_cfg {
@@ -96,6 +102,10 @@ typedef struct ecs_aas_cfg {
   int tt_low_evaluation_periods, tt_low_datapoints;
   double tt_low_ratio;
   int alarm_range_extra;
+  int predictive_forecast;       /* ecs_pred_method */
+  int predictive_hour_statistic; /* ecs_pred_hour_stat */
+  bool predictive_floor;         /* the forecast capacity holds for its hour */
+  bool predictive_keep_raised_max;
 } ecs_aas_cfg;
 
 /* Which targets RequestCountPerTarget divides by (spec §3.2, §12.8 [I]). */

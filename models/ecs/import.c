@@ -4,16 +4,20 @@
  * `aws application-autoscaling describe-scaling-policies` prints
  *   {"ScalingPolicies": [{"PolicyName", "PolicyARN", "ServiceNamespace",
  *     "ResourceId", "PolicyType", "StepScalingPolicyConfiguration" |
- *     "TargetTrackingScalingPolicyConfiguration", "Alarms": [{"AlarmName"}]}]}
+ *     "TargetTrackingScalingPolicyConfiguration" |
+ *     "PredictiveScalingPolicyConfiguration", "Alarms": [{"AlarmName"}]}]}
  * and `aws cloudwatch describe-alarms` prints
  *   {"MetricAlarms": [{"AlarmName", "AlarmActions", "Namespace", "MetricName",
  *     "Statistic", "Period", "EvaluationPeriods", "DatapointsToAlarm",
  *     "Threshold", "ComparisonOperator", "TreatMissingData"}]}
  * (shapes per AAS-API and the CloudWatch API; libfyaml reads JSON). Target
  * tracking alarms are AAS's own and are recreated by the model (spec §5.1);
- * a step policy takes the alarms that invoke it, one model policy per alarm.
- * What the model cannot represent (predictive policies, customized or math
- * metrics, percentile statistics, anomaly bands) is an error naming it. */
+ * a step policy takes the alarms that invoke it, one model policy per alarm;
+ * a predictive policy is its metric pair (or the load and scaling metrics of
+ * one pair), target and settings. What the model cannot represent
+ * (customized or math metrics, a predictive load metric of one pair with the
+ * scaling metric of another, percentile statistics, anomaly bands) is an
+ * error naming it. */
 #include <libfyaml.h>
 #include <math.h>
 #include <stdarg.h>
@@ -24,6 +28,7 @@
 #include "models/ecs/alarm.h"
 #include "models/ecs/config.h"
 #include "models/ecs/metrics.h"
+#include "models/ecs/predictive.h"
 #include "models/ecs/step_scaling.h"
 #include "models/ecs/target_tracking.h"
 #include "sim/file.h"
@@ -237,6 +242,79 @@ static int read_step(json_file *j, struct fy_node *c, const char *path, ecs_poli
   return read_steps(j, c, path, p, err);
 }
 
+/* --- predictive scaling ------------------------------------------------------ */
+
+/* The pair of a PredictiveScalingMetricSpecification (AAS-API): its
+ * PredefinedMetricPairSpecification, or a predefined load metric and scaling
+ * metric of the same pair. */
+static int read_pair(json_file *j, struct fy_node *spec, const char *path, int *pair,
+                     sim_error *err) {
+  static const char *const customized[] = {"CustomizedScalingMetricSpecification",
+                                           "CustomizedLoadMetricSpecification",
+                                           "CustomizedCapacityMetricSpecification", NULL};
+  for (const char *const *k = customized; *k; k++)
+    if (get(spec, *k))
+      return json_error(j, err, SIM_ESCENARIO, get(spec, *k), path,
+                        "customized metrics are not modelled; use a predefined metric pair");
+  const char *type = text_of(get(spec, "PredefinedMetricPairSpecification"),
+                             "PredefinedMetricType");
+  *pair = index_of(ecs_pred_pair_names, type);
+  if (*pair >= 0) return SIM_OK;
+  const char *load = text_of(get(spec, "PredefinedLoadMetricSpecification"),
+                             "PredefinedMetricType");
+  const char *scaling = text_of(get(spec, "PredefinedScalingMetricSpecification"),
+                                "PredefinedMetricType");
+  *pair = index_of(ecs_pred_load_names, load);
+  if (*pair >= 0 && *pair == index_of(ecs_pred_scaling_names, scaling)) return SIM_OK;
+  return json_error(j, err, SIM_ESCENARIO, spec, path,
+                    "metric pair '%s' is not modelled: the model forecasts "
+                    "ECSServiceCPUUtilization, ECSServiceMemoryUtilization and ALBRequestCount "
+                    "(or the load and scaling metric of one of them)",
+                    type ? type : load ? load : "(none)");
+}
+
+/* An enumeration field, absent = its first value (AWS's default for Mode and
+ * MaxCapacityBreachBehavior). */
+static int want_choice(json_file *j, struct fy_node *obj, const char *path, const char *key,
+                       const char *const *names, int *out, sim_error *err) {
+  const char *v = text_of(obj, key);
+  *out = v ? index_of(names, v) : 0;
+  if (*out >= 0) return SIM_OK;
+  char p[CFG_PATH_LEN];
+  cfg_path_key(p, sizeof p, path, key);
+  return json_error(j, err, SIM_EINPUT, get(obj, key), p, "unknown %s '%s'", key, v);
+}
+
+static int read_pred(json_file *j, struct fy_node *c, const char *path, ecs_policy_cfg *p,
+                     sim_error *err) {
+  char sp[CFG_PATH_LEN], ip[CFG_PATH_LEN];
+  cfg_path_key(sp, sizeof sp, path, "MetricSpecifications");
+  struct fy_node *list = get(c, "MetricSpecifications");
+  if (!list || fy_node_get_type(list) != FYNT_SEQUENCE || fy_node_sequence_item_count(list) < 1)
+    return json_error(j, err, SIM_EINPUT, list ? list : c, sp,
+                      "expected a list of one metric specification");
+  if (fy_node_sequence_item_count(list) > 1)
+    return json_error(j, err, SIM_ESCENARIO, list, sp,
+                      "only a single metric specification is supported (AAS-API)");
+  struct fy_node *spec = fy_node_sequence_get_by_index(list, 0);
+  cfg_path_index(ip, sizeof ip, sp, 0);
+  p->scheduling_buffer_s = 300; /* "Defaults to 300 seconds if not specified" (AAS-API) */
+  int rc;
+  if ((rc = want_number(j, spec, ip, "TargetValue", true, &p->target, err)) ||
+      (rc = read_pair(j, spec, ip, &p->metric_pair, err)) ||
+      (rc = want_choice(j, c, path, "Mode", ecs_pred_mode_names, &p->mode, err)) ||
+      (rc = want_choice(j, c, path, "MaxCapacityBreachBehavior", ecs_pred_breach_names,
+                        &p->max_capacity_breach, err)) ||
+      (rc = want_number(j, c, path, "SchedulingBufferTime", false, &p->scheduling_buffer_s,
+                        err)) ||
+      (rc = want_int(j, c, path, "MaxCapacityBuffer", false, &p->max_capacity_buffer, err)))
+    return rc;
+  if (p->max_capacity_breach == ECS_PRED_INCREASE_MAX && !get(c, "MaxCapacityBuffer"))
+    return json_error(j, err, SIM_ESCENARIO, c, path,
+                      "MaxCapacityBuffer is required with IncreaseMaxCapacity (AAS-API)");
+  return SIM_OK;
+}
+
 /* --- alarms ------------------------------------------------------------------ */
 
 /* The alarm's metric as one the model publishes, or -1. */
@@ -361,20 +439,22 @@ static int import_policy(ecs_cfg *cfg, json_file *pj, struct fy_node *pol, const
                       "a policy of service namespace '%s', not ecs", ns);
   const char *type = text_of(pol, "PolicyType");
   if (type && !strcmp(type, "StepScaling")) return import_step(cfg, pj, pol, path, aj, err);
-  if (!type || strcmp(type, "TargetTrackingScaling"))
+  bool predictive = type && !strcmp(type, "PredictiveScaling");
+  if (!predictive && (!type || strcmp(type, "TargetTrackingScaling")))
     return json_error(pj, err, SIM_ESCENARIO, pol, path,
-                      "policy type '%s' is not modelled (TargetTrackingScaling, StepScaling)",
+                      "policy type '%s' is not modelled (TargetTrackingScaling, StepScaling, "
+                      "PredictiveScaling)",
                       type ? type : "(none)");
-  struct fy_node *conf = get(pol, "TargetTrackingScalingPolicyConfiguration");
-  if (!conf)
-    return json_error(pj, err, SIM_EINPUT, pol, path, "missing required key '%s'",
-                      "TargetTrackingScalingPolicyConfiguration");
+  const char *key = predictive ? "PredictiveScalingPolicyConfiguration"
+                               : "TargetTrackingScalingPolicyConfiguration";
+  struct fy_node *conf = get(pol, key);
+  if (!conf) return json_error(pj, err, SIM_EINPUT, pol, path, "missing required key '%s'", key);
   char cp[CFG_PATH_LEN];
-  cfg_path_key(cp, sizeof cp, path, "TargetTrackingScalingPolicyConfiguration");
+  cfg_path_key(cp, sizeof cp, path, key);
   ecs_policy_cfg *p = append(cfg);
-  p->kind = ECS_KIND_TARGET_TRACKING;
+  p->kind = predictive ? ECS_KIND_PREDICTIVE : ECS_KIND_TARGET_TRACKING;
   p->name = sim_xstrdup(text_of(pol, "PolicyName"));
-  return read_tt(pj, conf, cp, p, err);
+  return predictive ? read_pred(pj, conf, cp, p, err) : read_tt(pj, conf, cp, p, err);
 }
 
 /* Checks that the policies to take belong to one service. */

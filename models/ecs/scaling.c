@@ -1,16 +1,28 @@
-/* scaling.c — the scalable target's decisions (spec §2, §5.3, §6.5, §7, §8.1;
- * see scaling.h for the rules and their sources). */
+/* scaling.c — the scalable target's decisions (spec §2, §5.3, §6.5, §7, §8.1,
+ * §8.2; see scaling.h for the rules and their sources). */
 #include "models/ecs/scaling.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #include "sim/error.h"
 
 const char *const ecs_cooldown_base_names[] = {"initial", "running", "desired", NULL};
 
+int ecs_scaler_lower(const ecs_scaler *s) {
+  return s->forecast_floor > s->cfg.min_capacity ? s->forecast_floor : s->cfg.min_capacity;
+}
+
+int ecs_scaler_upper(const ecs_scaler *s) {
+  return s->forecast_max > s->cfg.max_capacity ? s->forecast_max : s->cfg.max_capacity;
+}
+
+/* Into [lower, upper]; the upper bound wins should a scheduled action have
+ * lowered MaxCapacity below a forecast floor. */
 static int clamp(const ecs_scaler *s, int c) {
-  if (c < s->cfg.min_capacity) c = s->cfg.min_capacity;
-  if (c > s->cfg.max_capacity) c = s->cfg.max_capacity;
+  int lo = ecs_scaler_lower(s), hi = ecs_scaler_upper(s);
+  if (c < lo) c = lo;
+  if (c > hi) c = hi;
   return c;
 }
 
@@ -100,10 +112,11 @@ static int effective(const ecs_scaler *s, const ecs_proposal *p) {
 static const char *unchanged_reason(const ecs_scaler *s, const ecs_proposal *p, double t) {
   if (p->reason) return p->reason;
   if (p->dir == ECS_DIR_OUT) {
-    if (s->desired >= s->cfg.max_capacity) return "AlreadyAtMaxCapacity";
+    if (s->desired >= ecs_scaler_upper(s)) return "AlreadyAtMaxCapacity";
     if (ecs_scaler_in_out_cooldown(s, t)) return "ScaleOutCooldown";
   }
   if (p->dir == ECS_DIR_IN && s->desired <= s->cfg.min_capacity) return "AlreadyAtMinCapacity";
+  if (p->dir == ECS_DIR_IN && s->desired <= s->forecast_floor) return "ForecastCapacityFloor";
   return "AlreadyAtDesiredCapacity";
 }
 
@@ -202,5 +215,52 @@ int ecs_scaler_schedule(ecs_scaler *s, double t, const char *name, int min_capac
                                   : "WithinScheduledBounds";
   }
   if (s->log) s->log(s->log_arg, t, &a);
+  return s->desired;
+}
+
+/* Sets predictive scaling's hold: the floor (when it is modelled) and the
+ * raised maximum, which either lasts for the hour or becomes MaxCapacity. */
+static void hold(ecs_scaler *s, int floor, int max_capacity) {
+  s->forecast_floor = s->cfg.forecast_floor ? floor : 0;
+  if (s->cfg.forecast_keeps_max && max_capacity > s->cfg.max_capacity)
+    s->cfg.max_capacity = max_capacity;
+  s->forecast_max = max_capacity > s->cfg.max_capacity ? max_capacity : 0;
+}
+
+void ecs_scaler_forecast_release(ecs_scaler *s) {
+  s->forecast_floor = 0;
+  s->forecast_max = 0;
+}
+
+int ecs_scaler_forecast(ecs_scaler *s, double t, const ecs_forecast_action *a) {
+  SIM_ASSERT(a->capacity >= 0 && a->max_capacity >= 0);
+  const int old = s->desired;
+  int max = a->max_capacity > s->cfg.max_capacity ? a->max_capacity : s->cfg.max_capacity;
+  int cap = a->capacity < max ? a->capacity : max;
+  char reason[160];
+  ecs_activity act = {.source = a->policy, .event = "predictive",
+                      .metric = a->metric ? a->metric : "", .value = a->load,
+                      .old_desired = old, .new_desired = old, .reason = reason};
+  if (!a->scale) { /* ForecastOnly: what it would have done (AAS-PRED) */
+    act.status = "ForecastOnly";
+    snprintf(reason, sizeof reason, "would %s %d (forecast capacity %d for hour %ld)",
+             cap > old ? "scale out to" : "keep", cap > old ? cap : old, a->capacity, a->hour);
+  } else {
+    hold(s, cap, max);
+    if (cap > old) s->desired = cap; /* it never scales in (AAS-PRED) */
+    act.new_desired = s->desired;
+    if (s->desired != old) {
+      act.status = "Successful";
+      snprintf(reason, sizeof reason, "forecast capacity %d for hour %ld%s", a->capacity,
+               a->hour, a->capacity > max ? ", capped at the maximum" : "");
+    } else {
+      act.status = "NotScaled";
+      snprintf(reason, sizeof reason, "%s",
+               a->capacity > old && old >= max ? "AlreadyAtMaxCapacity"
+               : cap < old                     ? "ForecastBelowDesiredCapacity"
+                                               : "AlreadyAtDesiredCapacity");
+    }
+  }
+  if (s->log) s->log(s->log_arg, t, &act);
   return s->desired;
 }

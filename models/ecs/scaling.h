@@ -23,6 +23,15 @@
  *    whether a scale-out also starts a scale-in cooldown is undocumented [I];
  *  - scheduled actions set Min/Max, move the desired count into them and
  *    ignore cooldowns (AAS-SCHED, OC-CLAMP);
+ *  - a predictive scaling action (predictive.h) raises the desired count to
+ *    the forecast capacity of an hour and never lowers it (AAS-PRED); the
+ *    larger of it and what the dynamic policies ask for wins (spec §7, §8.2),
+ *    and the forecast capacity holds as a floor until the next hour's action,
+ *    so that a scale-in does not undo it [I] (spec §8.2's suggestion);
+ *    IncreaseMaxCapacity raises the effective MaxCapacity for that time
+ *    (AAS-API). Predictive actions neither wait for nor start cooldowns and
+ *    SuspendedState does not stop them: AAS-API names only target tracking
+ *    and step scaling for the dynamic flags [I];
  *  - every invocation is logged with AWS's activity status and not-scaled
  *    reason codes (AAS-ACT). */
 #ifndef ECS_SCALING_H
@@ -64,6 +73,9 @@ typedef struct ecs_scaler_cfg {
   bool suspend_scale_in;                   /* DynamicScalingInSuspended */
   bool suspend_scale_out;                  /* DynamicScalingOutSuspended */
   bool suspend_scheduled;                  /* ScheduledScalingSuspended */
+  bool forecast_floor;      /* a forecast capacity holds as a floor for its hour [I] */
+  bool forecast_keeps_max;  /* a raised MaxCapacity stays raised (as EC2 Auto
+                               Scaling documents for its groups) [I] */
 } ecs_scaler_cfg;
 
 /* One policy's part in an evaluation. Entries with dir NONE and no reason are
@@ -90,11 +102,11 @@ typedef struct ecs_proposal {
 /* One logged activity (decision log row). */
 typedef struct ecs_activity {
   const char *source;  /* policy or scheduled action name */
-  const char *event;   /* "policy" or "schedule" */
+  const char *event;   /* "policy", "schedule" or "predictive" */
   const char *metric;  /* "" when none */
   double value;        /* NaN when none */
   int old_desired, new_desired;
-  const char *status;  /* "Successful", "NotScaled", "Overridden" */
+  const char *status;  /* "Successful", "NotScaled", "Overridden", "ForecastOnly" */
   const char *reason;  /* AWS reason code or a short explanation; "" when none */
 } ecs_activity;
 
@@ -107,6 +119,8 @@ typedef struct ecs_scaler {
   double in_cooldown_end_s; /* scale-in cooldown in effect while t < this */
   int out_cooldown_base;    /* the base of the scale-out that started it */
   bool scale_in_paused;     /* an ECS deployment is in progress (ECS-AS, spec §2) */
+  int forecast_floor;       /* predictive scaling's floor for this hour, 0 = none */
+  int forecast_max;         /* its raised MaxCapacity for this hour, 0 = none */
   ecs_activity_fn log;      /* may be NULL */
   void *log_arg;
 } ecs_scaler;
@@ -145,5 +159,34 @@ int ecs_scaler_decide(ecs_scaler *s, double t_s, int running, const ecs_proposal
  * desired count. */
 int ecs_scaler_schedule(ecs_scaler *s, double t_s, const char *name, int min_capacity,
                         int max_capacity);
+
+/* One hour's predictive scaling action (spec §8.2): at the hour's start less
+ * SchedulingBufferTime. */
+typedef struct ecs_forecast_action {
+  const char *policy; /* name, borrowed */
+  const char *metric; /* the load metric's name, borrowed */
+  double load;        /* the hour's forecast load */
+  long hour;          /* the hour it is for (from the start of the run) */
+  int capacity;       /* forecast capacity, >= 0, not clamped */
+  int max_capacity;   /* effective MaxCapacity for the hour (ecs_pred_max_capacity) */
+  bool scale;         /* ForecastAndScale; false (ForecastOnly): only logged */
+} ecs_forecast_action;
+
+/* Applies a predictive action at t (see the rules above): with `scale`, the
+ * forecast capacity, clamped to the effective maximum, becomes the floor and
+ * the desired count rises to it if below; the effective maximum holds until
+ * the next action or ecs_scaler_forecast_release. Without `scale` nothing
+ * changes. Logged either way (event "predictive"; ForecastOnly rows say what
+ * it would have done). Returns the new desired count. */
+int ecs_scaler_forecast(ecs_scaler *s, double t_s, const ecs_forecast_action *a);
+
+/* No forecast for the hour: the floor and raised maximum of the last action
+ * end. Not logged. */
+void ecs_scaler_forecast_release(ecs_scaler *s);
+
+/* The bounds a policy's capacity is clamped to now: [max(Min, forecast
+ * floor), max(Max, raised maximum)]. */
+int ecs_scaler_lower(const ecs_scaler *s);
+int ecs_scaler_upper(const ecs_scaler *s);
 
 #endif

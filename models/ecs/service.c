@@ -10,7 +10,11 @@
  *                (metrics.h), published after the pipeline delay (spec §3.3)
  *   on publish:  alarms evaluated (alarm.h), policies invoked while in ALARM
  *                (target_tracking.h, step_scaling.h), one decision
- *                (scaling.h), desired count applied by the scheduler below
+ *                (scaling.h), desired count applied by the scheduler below;
+ *                the load datapoints go into each predictive policy's history
+ *   every hour:  predictive policies (predictive.h, spec §8.2) forecast every
+ *                6 hours and put each hour's forecast capacity in place
+ *                SchedulingBufferTime before the hour (scaling.h)
  *   scheduler:   launches tasks through the Fargate token bucket and launch
  *                time (launch.h), ALB registration and health checks
  *                (alb.h), stops tasks by deregistration (draining), SIGTERM,
@@ -45,6 +49,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "models/ecs/alarm.h"
 #include "models/ecs/alb.h"
@@ -53,6 +58,7 @@
 #include "models/ecs/deploy.h"
 #include "models/ecs/launch.h"
 #include "models/ecs/metrics.h"
+#include "models/ecs/predictive.h"
 #include "models/ecs/scaling.h"
 #include "models/ecs/step_scaling.h"
 #include "models/ecs/target_tracking.h"
@@ -112,6 +118,16 @@ typedef struct feed {
   bool evaluated;  /* evaluated in the current publication */
 } feed;
 
+/* A predictive policy's state (spec §8.2, predictive.h). */
+typedef struct predictor {
+  ecs_service *svc;
+  const ecs_policy_cfg *cfg;
+  ecs_pred_history *history;               /* hourly load, 14 days */
+  double forecast[ECS_PRED_HORIZON_HOURS]; /* load of the hours from forecast_hour */
+  long forecast_hour;                      /* -1 before the first forecast */
+  long acted_hour;                         /* the last hour acted on, -1 none */
+} predictor;
+
 typedef struct policy {
   char *name;
   int kind;              /* ECS_KIND_* */
@@ -119,11 +135,14 @@ typedef struct policy {
   ecs_tt_policy tt;
   ecs_step_policy step;
   ecs_step steps[ECS_MAX_STEPS];
+  predictor pred;
 } policy;
 
 /* One period's datapoints, waiting for their publication. */
 typedef struct batch {
-  double due_s; /* when they reach the alarms */
+  double due_s;    /* when they reach the alarms */
+  double start_s;  /* the start of their period */
+  double requests; /* ALB batches: requests that reached the load balancer */
   ecs_statset dp[ECS_METRIC_COUNT];
 } batch;
 
@@ -999,12 +1018,14 @@ static void ecs_on_arrival(void *state, const wl_request *req) {
 
 static void on_publish(sim_engine *eng, void *arg);
 
-/* A new batch, due at due_s, at the back of q. */
-static batch *queue_push(batch_queue *q, double due_s) {
+/* A new batch of the period from start_s, due at due_s, at the back of q. */
+static batch *queue_push(batch_queue *q, double start_s, double due_s) {
   SIM_ASSERT(q->n < q->cap);
   batch *b = &q->ring[(q->head + q->n++) % q->cap];
   for (int m = 0; m < ECS_METRIC_COUNT; m++) ecs_statset_clear(&b->dp[m]);
   b->due_s = due_s;
+  b->start_s = start_s;
+  b->requests = 0;
   return b;
 }
 
@@ -1028,20 +1049,21 @@ static void on_tick(sim_engine *eng, void *arg) {
     flush_metrics(t);
     accrue_bill(t);
   }
-  batch *b = queue_push(&s->ecs_q, now + s->delay_s);
+  batch *b = queue_push(&s->ecs_q, now - s->period_s, now + s->delay_s);
   ecs_util_acc_datapoint(&s->cpu_acc, &b->dp[ECS_METRIC_CPU]);
   ecs_util_acc_datapoint(&s->mem_acc, &b->dp[ECS_METRIC_MEMORY]);
   ecs_util_acc_clear(&s->cpu_acc);
   ecs_util_acc_clear(&s->mem_acc);
   if (s->tick % s->ticks_per_minute == 0) {
     touch_targets(s);
-    b = queue_push(&s->alb_q, now + s->alb_delay_s);
+    b = queue_push(&s->alb_q, now - 60, now + s->alb_delay_s);
     /* "ELB reports metrics only when requests are flowing" vs "Always
      * reported" (spec §3.2, §12.8): metrics.alb_report_when_idle. */
     if (s->arrived > 0 || s->cfg->metrics.alb_report_when_idle)
       ecs_statset_add(&b->dp[ECS_METRIC_REQUESTS],
                       ecs_request_count_per_target(s->routed, s->arrived,
                                                    s->targets_area / 60.0));
+    b->requests = s->arrived;
     s->routed = s->arrived = s->targets_area = 0;
   }
   /* One publication per ECS period; the ALB's datapoints are taken by the
@@ -1110,9 +1132,31 @@ static void propose(ecs_service *s, const policy *p, ecs_proposal *out) {
   ecs_step_propose(&p->step, ac, m, base, ecs_metric_names[f->metric], out);
 }
 
+/* A batch's load datapoint goes into the history of each predictive policy
+ * whose pair it belongs to (AAS-API: the pair "knows the correct sum and
+ * average statistics"): the Sum of CPUUtilization or MemoryUtilization —
+ * ECSServiceTotal*Utilization, the tasks' percentages added up — or
+ * TotalALBRequestCount, the requests of the minute. Those count every request
+ * that reached the load balancer, a target or not (503s included: the demand
+ * to forecast) [I]. A period without a datapoint adds nothing. */
+static void observe_load(ecs_service *s, const batch *b, bool alb) {
+  for (int i = 0; i < s->n_pol; i++) {
+    policy *p = &s->pol[i];
+    if (p->kind != ECS_KIND_PREDICTIVE) continue;
+    int pair = p->pred.cfg->metric_pair;
+    if ((pair == ECS_PRED_PAIR_ALB_REQUESTS) != alb) continue;
+    int m = alb ? ECS_METRIC_REQUESTS : pair == ECS_PRED_PAIR_CPU ? ECS_METRIC_CPU
+                                                                   : ECS_METRIC_MEMORY;
+    if (b->dp[m].count <= 0) continue;
+    double load = alb ? b->requests : ecs_statset_get(&b->dp[m], ECS_STAT_SUM);
+    ecs_pred_observe(p->pred.history, b->start_s, load);
+  }
+}
+
 /* A period's datapoints reach CloudWatch: alarms evaluate, policies are
  * invoked for every period an alarm stays in ALARM (CW-ACTIONS), the scaler
- * decides, the scheduler applies. */
+ * decides, the scheduler applies. Predictive policies only take the load
+ * datapoints: they act on their own clock (on_forecast_hour). */
 static void on_publish(sim_engine *eng, void *arg) {
   ecs_service *s = arg;
   double now = now_s(s);
@@ -1123,17 +1167,112 @@ static void on_publish(sim_engine *eng, void *arg) {
     f->evaluated = false;
     if (f->metric != ECS_METRIC_REQUESTS) feed_datapoint(s, f, &b->dp[f->metric]);
   }
-  while ((b = queue_pop_due(&s->alb_q, now)))
+  observe_load(s, b, false);
+  while ((b = queue_pop_due(&s->alb_q, now))) {
     for (int i = 0; i < s->n_feeds; i++)
       if (s->feeds[i].metric == ECS_METRIC_REQUESTS)
         feed_datapoint(s, &s->feeds[i], &b->dp[ECS_METRIC_REQUESTS]);
+    observe_load(s, b, true);
+  }
   bool any = false;
   for (int i = 0; i < s->n_feeds; i++) any = any || s->feeds[i].evaluated;
-  if (!any || s->n_pol == 0) return;
-  for (int i = 0; i < s->n_pol; i++) propose(s, &s->pol[i], &s->props[i]);
+  if (!any) return;
+  size_t n = 0;
+  for (int i = 0; i < s->n_pol; i++)
+    if (s->pol[i].kind != ECS_KIND_PREDICTIVE) propose(s, &s->pol[i], &s->props[n++]);
   int before = s->scaler.desired;
-  ecs_scaler_decide(&s->scaler, now_s(s), s->n_running, s->props, (size_t)s->n_pol);
+  ecs_scaler_decide(&s->scaler, now_s(s), s->n_running, s->props, n);
   if (s->scaler.desired != before) reconcile(s);
+}
+
+/* --- predictive scaling (spec §8.2, predictive.h) ------------------------------------ */
+
+static void log_forecast(const policy *p, const char *status, double load, const char *reason) {
+  ecs_service *s = p->pred.svc;
+  ecs_activity a = {.source = p->name, .event = "predictive",
+                    .metric = ecs_pred_load_names[p->pred.cfg->metric_pair], .value = load,
+                    .old_desired = s->scaler.desired, .new_desired = s->scaler.desired,
+                    .status = status, .reason = reason};
+  log_activity(s, now_s(s), &a);
+}
+
+/* A new forecast for the 48 hours from `hour` (AAS-PRED), logged; without 24
+ * hours of data there is none, and the last one, if any, stays. */
+static void refresh_forecast(policy *p, long hour) {
+  predictor *pr = &p->pred;
+  const ecs_aas_cfg *a = &pr->svc->cfg->scaling;
+  double f[ECS_PRED_HORIZON_HOURS];
+  int hours = ecs_pred_forecast(pr->history, hour, (ecs_pred_method)a->predictive_forecast, f);
+  char reason[160];
+  if (hours < ECS_PRED_MIN_HOURS) {
+    snprintf(reason, sizeof reason, "needs %d h of metric data, has %d h", ECS_PRED_MIN_HOURS,
+             hours);
+    log_forecast(p, "NoForecast", NAN, reason);
+    return;
+  }
+  memcpy(pr->forecast, f, sizeof f);
+  pr->forecast_hour = hour;
+  double peak = NAN;
+  for (int i = 0; i < ECS_PRED_HORIZON_HOURS; i++)
+    if (!isnan(f[i]) && (isnan(peak) || f[i] > peak)) peak = f[i];
+  snprintf(reason, sizeof reason,
+           "hourly forecast for hours %ld-%ld from %d h of data; peak %d tasks", hour,
+           hour + ECS_PRED_HORIZON_HOURS - 1, hours,
+           isnan(peak) ? 0 : ecs_pred_capacity(peak, pr->cfg->target));
+  log_forecast(p, "ForecastUpdated", peak, reason);
+}
+
+/* The action for hour `hour`: its forecast capacity and effective maximum
+ * to the scaler (ForecastOnly: only logged); with no forecast for the hour,
+ * the last hour's hold ends. */
+static void act_on_forecast(policy *p, long hour) {
+  predictor *pr = &p->pred;
+  ecs_service *s = pr->svc;
+  const ecs_policy_cfg *c = pr->cfg;
+  bool scale = c->mode == ECS_PRED_FORECAST_AND_SCALE;
+  long i = hour - pr->forecast_hour;
+  double load = pr->forecast_hour >= 0 && i >= 0 && i < ECS_PRED_HORIZON_HOURS ? pr->forecast[i]
+                                                                              : NAN;
+  if (isnan(load)) {
+    if (scale) ecs_scaler_forecast_release(&s->scaler);
+    return;
+  }
+  int cap = ecs_pred_capacity(load, c->target);
+  if (cap > ECS_MAX_TASKS) cap = ECS_MAX_TASKS;
+  int max = ecs_pred_max_capacity(cap, s->scaler.cfg.max_capacity,
+                                  (ecs_pred_breach)c->max_capacity_breach,
+                                  c->max_capacity_buffer);
+  ecs_forecast_action a = {.policy = p->name, .metric = ecs_pred_load_names[c->metric_pair],
+                           .load = load, .hour = hour, .capacity = cap,
+                           .max_capacity = max > ECS_MAX_TASKS ? ECS_MAX_TASKS : max,
+                           .scale = scale};
+  int before = s->scaler.desired;
+  ecs_scaler_forecast(&s->scaler, now_s(s), &a);
+  pr->acted_hour = hour;
+  if (s->scaler.desired != before) reconcile(s);
+}
+
+/* SchedulingBufferTime before an hour: its action (AAS-PRED). */
+static void on_forecast_action(sim_engine *eng, void *arg) {
+  policy *p = arg;
+  act_on_forecast(p, lround((now_s(p->pred.svc) + p->pred.cfg->scheduling_buffer_s) / 3600));
+}
+
+/* The start of each hour: every 6th a new forecast ("updated every 6
+ * hours", AAS-PRED, counted from the policy's creation at the start of the
+ * run [I]); this hour's action if it has not run (its forecast came only now,
+ * or SchedulingBufferTime is 0); the next hour's action set for
+ * SchedulingBufferTime before it. */
+static void on_forecast_hour(sim_engine *eng, void *arg) {
+  policy *p = arg;
+  predictor *pr = &p->pred;
+  long hour = lround(now_s(pr->svc) / 3600);
+  if (hour % ECS_PRED_REFRESH_HOURS == 0) refresh_forecast(p, hour);
+  if (pr->acted_hour < hour) act_on_forecast(p, hour);
+  double next_s = (double)(hour + 1) * 3600;
+  if (pr->cfg->scheduling_buffer_s > 0)
+    sim_schedule(eng, next_s - pr->cfg->scheduling_buffer_s, on_forecast_action, p);
+  sim_schedule(eng, next_s, on_forecast_hour, p);
 }
 
 static void on_schedule(sim_engine *eng, void *arg) {
@@ -1209,6 +1348,14 @@ static void build_step(ecs_service *s, policy *p, const ecs_policy_cfg *c) {
   p->high = p->low = -1;
 }
 
+static void build_pred(ecs_service *s, policy *p, const ecs_policy_cfg *c) {
+  p->pred = (predictor){.svc = s, .cfg = c,
+                        .history = ecs_pred_history_alloc(
+                            (ecs_pred_hour_stat)s->cfg->scaling.predictive_hour_statistic),
+                        .forecast_hour = -1, .acted_hour = -1};
+  p->high = p->low = p->alarm = -1;
+}
+
 static void build_policies(ecs_service *s) {
   const ecs_cfg *c = s->cfg;
   s->n_pol = (int)c->policies.n;
@@ -1221,6 +1368,7 @@ static void build_policies(ecs_service *s) {
     s->pol[i].name = sim_xstrdup(ecs_policy_name(&pc[i], (size_t)i, buf, sizeof buf));
     s->pol[i].kind = pc[i].kind;
     if (pc[i].kind == ECS_KIND_TARGET_TRACKING) build_tt(s, &s->pol[i], &pc[i]);
+    else if (pc[i].kind == ECS_KIND_PREDICTIVE) build_pred(s, &s->pol[i], &pc[i]);
     else build_step(s, &s->pol[i], &pc[i]);
   }
 }
@@ -1352,11 +1500,17 @@ static void *ecs_create(const void *cfg_v, const platform_ctx *ctx, sim_error *e
                            cfg->scaling.scale_out_resets_scale_in_cooldown,
                        .suspend_scale_in = cfg->suspend.scale_in,
                        .suspend_scale_out = cfg->suspend.scale_out,
-                       .suspend_scheduled = cfg->suspend.scheduled};
+                       .suspend_scheduled = cfg->suspend.scheduled,
+                       .forecast_floor = cfg->scaling.predictive_floor,
+                       .forecast_keeps_max = cfg->scaling.predictive_keep_raised_max};
   int initial = cfg->capacity.initial < 0 ? cfg->capacity.min : cfg->capacity.initial;
   ecs_scaler_init(&s->scaler, &sc, initial, log_activity, s);
   start_initial_tasks(s);
   build_schedules(s);
+  /* Predictive policies start their hourly clock at the first hour boundary. */
+  for (int i = 0; i < s->n_pol; i++)
+    if (s->pol[i].kind == ECS_KIND_PREDICTIVE)
+      sim_schedule(s->eng, ceil(now_s(s) / 3600) * 3600, on_forecast_hour, &s->pol[i]);
   const ecs_deploy_event_cfg *de = cfg->deployments.items;
   for (size_t i = 0; i < cfg->deployments.n; i++) sim_schedule(s->eng, de[i].at_s, on_deploy, s);
   sim_schedule_in(s->eng, s->period_s, on_tick, s);
@@ -1392,7 +1546,10 @@ static void ecs_destroy(void *state) {
     ecs_alarm_free(s->feeds[i].alarm);
     free(s->feeds[i].name);
   }
-  for (int i = 0; i < s->n_pol; i++) free(s->pol[i].name);
+  for (int i = 0; i < s->n_pol; i++) {
+    free(s->pol[i].name);
+    ecs_pred_history_free(s->pol[i].pred.history);
+  }
   for (size_t i = 0; i < s->n_sched; i++) free(s->sched[i].name);
   free(s->feeds);
   free(s->pol);
