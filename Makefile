@@ -70,14 +70,15 @@ $(BUILD)/libscalesim.a: $(LIB_OBJ)
 $(BIN): $(BUILD)/sim/main.o $(BUILD)/libscalesim.a
 	$(CC) $(CFLAGS) $(LTO) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libscalesim.a
+TEST_HEADERS := $(wildcard tests/*.h)
+$(BUILD)/tests/%: tests/%.c $(TEST_HEADERS) $(BUILD)/libscalesim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NO_LTO) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libscalesim.a $(PKG_LIBS) $(LDLIBS)
 
 # The fuzz-regression test links the harnesses themselves (tests/fuzz/fuzz.h).
 FUZZ_SRC := $(wildcard tests/fuzz/*.c)
 $(BUILD)/tests/test_fuzz_regressions: tests/test_fuzz_regressions.c $(FUZZ_SRC) tests/fuzz/fuzz.h \
-    tests/check.h $(BUILD)/libscalesim.a
+    $(TEST_HEADERS) $(BUILD)/libscalesim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NO_LTO) $(PKG_CFLAGS) $(LDFLAGS) -DFUZZ_NO_MAIN -o $@ $< $(FUZZ_SRC) \
 	  $(BUILD)/libscalesim.a $(PKG_LIBS) $(LDLIBS)

@@ -8,20 +8,15 @@
  * before the hour, the floor against a target tracking scale-in, and target
  * tracking alone against target tracking with ForecastAndScale on three days
  * of a daily shape with a steep morning ramp. */
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "models/ecs/config.h"
 #include "models/ecs/predictive.h"
 #include "models/ecs/scaling.h"
-#include "models/ecs/service.h"
 #include "models/ecs/target_tracking.h"
-#include "output/recorder.h"
-#include "sim/engine.h"
 #include "tests/check.h"
+#include "tests/ecs_harness.h"
 
 /* --- the forecaster ------------------------------------------------------------- */
 
@@ -228,227 +223,17 @@ static void test_scaler(void) {
 
 /* --- the service over days ------------------------------------------------------ */
 
-typedef struct run {
-  sim_engine *eng;
-  out_recorder *rec;
-  void *state;
-  gsl_rng *rng;
-  const double *rates; /* requests/s for each hour of the day */
-  double cpu_s, end_s, next_s;
-  char dir[64];
-  double probe_at[8], probe_desired[8], probe_ready[8];
-  int n_probes;
-  char (*rows)[9][96];
-  int n_rows;
-  double *ts; /* timeseries: per minute 5xx errors */
-  int n_ts;
-} run;
-
-enum { C_T = 0, C_SOURCE, C_EVENT, C_METRIC, C_VALUE, C_OLD, C_NEW, C_STATUS, C_REASON };
-
-static double rate_at(const run *r, double t) { return r->rates[(long)(t / 3600) % 24]; }
-
-/* Poisson arrivals at the hour's rate; memoryless, so a draw past the hour
- * restarts at the hour. */
-static void draw_next(run *r, double from) {
-  for (;;) {
-    double hour_end = (floor(from / 3600) + 1) * 3600, rate = rate_at(r, from);
-    double next = rate > 0 ? from + gsl_ran_exponential(r->rng, 1 / rate) : INFINITY;
-    if (next < hour_end) {
-      r->next_s = next;
-      return;
-    }
-    from = hour_end;
-    if (from >= r->end_s) {
-      r->next_s = INFINITY;
-      return;
-    }
-  }
+/* Defaults with capacity Min to Max, starting at Min, and a constant launch
+ * time of 40 s. */
+static void days_cfg(ecs_cfg *c, int min, int max) {
+  base_cfg(c, min, max, -1);
+  c->launch.median_s = c->launch.p95_s = 40;
 }
 
-static int peek(void *ctx, double *at) {
-  run *r = ctx;
-  if (r->next_s >= r->end_s) return 0;
-  *at = r->next_s;
-  return 1;
-}
-
-static void fire(sim_engine *eng, void *ctx) {
-  run *r = ctx;
-  wl_request q = {.arrival_s = r->next_s, .cpu_s = r->cpu_s};
-  platform_ecs.on_arrival(r->state, &q);
-  draw_next(r, r->next_s);
-}
-
-typedef struct probe_arg {
-  run *r;
-  int i;
-} probe_arg;
-static probe_arg probe_args[2][8];
-static int probe_run;
-
-static void take_probe(sim_engine *eng, void *arg) {
-  probe_arg *pa = arg;
-  pa->r->probe_desired[pa->i] = out_gauge_value(pa->r->rec, OUT_DESIRED);
-  pa->r->probe_ready[pa->i] = out_gauge_value(pa->r->rec, OUT_READY);
-}
-
-static void add_probe(run *r, double at) {
-  int i = r->n_probes++;
-  SIM_ASSERT(i < 8);
-  r->probe_at[i] = at;
-  probe_arg *pa = &probe_args[probe_run][i];
-  *pa = (probe_arg){r, i};
-  sim_schedule(r->eng, at, take_probe, pa);
-}
-
-static void split_row(const char *line, char out[9][96]) {
-  int f = 0;
-  size_t k = 0;
-  bool quoted = false;
-  memset(out, 0, 9 * 96);
-  for (const char *c = line; *c && *c != '\n' && f < 9; c++) {
-    if (*c == '"') quoted = !quoted;
-    else if (*c == ',' && !quoted) {
-      f++;
-      k = 0;
-    } else if (k + 1 < 96) out[f][k++] = *c;
-  }
-}
-
-static FILE *open_out(const run *r, const char *name) {
-  char path[128];
-  snprintf(path, sizeof path, "%s/%s", r->dir, name);
-  return fopen(path, "r");
-}
-
-static void read_decisions(run *r) {
-  FILE *f = open_out(r, "decisions.csv");
-  CHECK(f != NULL, "decisions.csv was written");
-  if (!f) return;
-  char line[1024];
-  int cap = 1024;
-  r->rows = malloc((size_t)cap * sizeof *r->rows);
-  for (bool header = true; fgets(line, sizeof line, f); header = false) {
-    if (header) continue;
-    if (r->n_rows == cap) r->rows = realloc(r->rows, (size_t)(cap *= 2) * sizeof *r->rows);
-    split_row(line, r->rows[r->n_rows++]);
-  }
-  fclose(f);
-}
-
-/* The 502, 503 and 504 errors of each timeseries row (60 s). */
-static void read_errors(run *r) {
-  FILE *f = open_out(r, "timeseries.csv");
-  CHECK(f != NULL, "timeseries.csv was written");
-  if (!f) return;
-  char line[4096];
-  int col[3] = {-1, -1, -1};
-  const char *names[3] = {"errors_502", "errors_503", "errors_504"};
-  r->ts = malloc(((size_t)(r->end_s / 60) + 2) * sizeof *r->ts);
-  for (bool header = true; fgets(line, sizeof line, f); header = false) {
-    int c = 0;
-    double e = 0;
-    for (char *tok = strtok(line, ",\n"); tok; tok = strtok(NULL, ",\n"), c++)
-      for (int k = 0; k < 3; k++) {
-        if (header && !strcmp(tok, names[k])) col[k] = c;
-        if (!header && c == col[k]) e += atof(tok);
-      }
-    if (!header && r->n_ts < (int)(r->end_s / 60) + 2) r->ts[r->n_ts++] = e;
-  }
-  fclose(f);
-  CHECK(col[0] >= 0 && col[1] >= 0 && col[2] >= 0, "the error columns are there");
-}
-
-static double errors_between(const run *r, double from_s, double to_s) {
-  double e = 0;
-  for (int i = (int)(from_s / 60); i < (int)(to_s / 60) && i < r->n_ts; i++) e += r->ts[i];
-  return e;
-}
-
-static void run_start(run *r, const ecs_cfg *cfg, const double *rates, double cpu_s,
-                      double end_s, uint64_t seed) {
-  memset(r, 0, sizeof *r);
-  snprintf(r->dir, sizeof r->dir, "/tmp/test_ecs_predictive_XXXXXX");
-  SIM_ASSERT(mkdtemp(r->dir));
-  r->eng = sim_engine_alloc();
-  sim_error err = {0};
-  out_recorder_cfg rc = {.resolution_s = 60, .dir = r->dir, .timeseries = true,
-                         .decisions = true};
-  SIM_ASSERT(out_recorder_open(&rc, &r->rec, &err) == 0);
-  platform_ctx ctx = {.eng = r->eng, .rec = r->rec, .name = "ecs", .seed = seed,
-                      .end_s = end_s};
-  r->state = platform_ecs.create(cfg, &ctx, &err);
-  if (!r->state) fprintf(stderr, "create failed: %s\n", err.msg);
-  SIM_ASSERT(r->state);
-  r->rng = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(r->rng, seed);
-  r->rates = rates;
-  r->cpu_s = cpu_s;
-  r->end_s = end_s;
-  draw_next(r, 0);
-}
-
-static void run_finish(run *r) {
-  sim_stream st = {peek, fire, r};
-  sim_set_stream(r->eng, &st);
-  sim_run(r->eng, r->end_s, NULL, NULL);
-  platform_ecs.finish(r->state);
-  sim_error err = {0};
-  SIM_ASSERT(out_recorder_finish(r->rec, sim_now(r->eng), &err) == 0);
-  read_decisions(r);
+/* Runs r to the end of its load and reads its errors per minute too. */
+static void run_to_end(run *r) {
+  run_finish(r, r->ld.end_s);
   read_errors(r);
-}
-
-static void run_free(run *r) {
-  platform_ecs.destroy(r->state);
-  out_recorder_free(r->rec);
-  sim_engine_free(r->eng);
-  gsl_rng_free(r->rng);
-  char path[128];
-  snprintf(path, sizeof path, "%s/decisions.csv", r->dir);
-  unlink(path);
-  snprintf(path, sizeof path, "%s/timeseries.csv", r->dir);
-  unlink(path);
-  rmdir(r->dir);
-  free(r->rows);
-  free(r->ts);
-}
-
-/* Rows of `source` and `event` (status NULL = any), from `from_s` on; the
- * index of the first in *first (or -1). */
-static int count_rows(const run *r, double from_s, const char *source, const char *event,
-                      const char *status, int *first) {
-  int n = 0;
-  if (first) *first = -1;
-  for (int i = 0; i < r->n_rows; i++) {
-    if (atof(r->rows[i][C_T]) < from_s - 1e-9 || strcmp(r->rows[i][C_SOURCE], source) ||
-        strcmp(r->rows[i][C_EVENT], event) || (status && strcmp(r->rows[i][C_STATUS], status)))
-      continue;
-    if (first && *first < 0) *first = i;
-    n++;
-  }
-  return n;
-}
-
-static double row_t(const run *r, int i) { return i < 0 ? NAN : atof(r->rows[i][C_T]); }
-
-static ecs_policy_cfg *add_policy(ecs_cfg *c, int kind, const char *name) {
-  sim_error err = {0};
-  c->policies.items = realloc(c->policies.items, (c->policies.n + 1) * sizeof(ecs_policy_cfg));
-  ecs_policy_cfg *p = (ecs_policy_cfg *)c->policies.items + c->policies.n++;
-  SIM_ASSERT(cfg_defaults(&ecs_policy_schema, p, &err) == 0);
-  p->kind = kind;
-  p->name = strdup(name);
-  return p;
-}
-
-static void base_cfg(ecs_cfg *c, int min, int max) {
-  sim_error err = {0};
-  SIM_ASSERT(cfg_defaults(&ecs_cfg_schema, c, &err) == 0);
-  c->capacity = (ecs_capacity_cfg){.min = min, .max = max, .initial = -1};
-  c->task.max_concurrency = 1000;
-  c->launch.median_s = c->launch.p95_s = 40; /* constant launch time */
 }
 
 static ecs_policy_cfg *add_pred(ecs_cfg *c, int pair, double target, int mode,
@@ -461,6 +246,17 @@ static ecs_policy_cfg *add_pred(ecs_cfg *c, int pair, double target, int mode,
   return p;
 }
 
+/* The predictive policy's rows with status from from_s on. */
+static row_filter forecast_rows(const char *status, double from_s) {
+  return (row_filter){.from_s = from_s, .source = "forecast", .event = "predictive",
+                      .status = status};
+}
+
+/* The target tracking policy's rows with status from from_s on. */
+static row_filter tt_rows(const char *status, double from_s) {
+  return (row_filter){.from_s = from_s, .source = "cpu50", .event = "policy", .status = status};
+}
+
 /* 2 requests/s from 8 h to 18 h, 0.5/s otherwise. With ALBRequestCount and
  * target 35 the forecast capacity is ceil(120 / 35) = 4 by day, 1 at night. */
 static const double office[24] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 2, 2, 2, 2,
@@ -470,16 +266,16 @@ static const double office[24] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 2, 2, 
  * every 6 hours; ForecastOnly only logs. */
 static void test_refresh(void) {
   ecs_cfg c;
-  base_cfg(&c, 1, 10);
+  days_cfg(&c, 1, 10);
   add_pred(&c, ECS_PRED_PAIR_CPU, 50, ECS_PRED_FORECAST_ONLY, 300);
   run r;
-  run_start(&r, &c, office, 0.05, 49 * 3600.0, 3);
-  run_finish(&r);
+  run_start(&r, &c, poisson_hourly(office, 49 * 3600.0, 0.05), 3);
+  run_to_end(&r);
   int first = -1;
-  int none = count_rows(&r, 0, "forecast", "predictive", "NoForecast", &first);
+  int none = count_rows(&r, forecast_rows("NoForecast", 0), &first);
   CHECK_INT(none, 4, "AAS-PRED: refreshes at 0, 6, 12, 18 h have no forecast (< 24 h of data)");
   CHECK_ABS(row_t(&r, first), 0, 1e-9, "the first attempt when the policy is created");
-  int n = count_rows(&r, 0, "forecast", "predictive", "ForecastUpdated", &first);
+  int n = count_rows(&r, forecast_rows("ForecastUpdated", 0), &first);
   CHECK_INT(n, 5, "forecasts at 24, 30, 36, 42 and 48 h: every 6 h (AAS-PRED)");
   CHECK_ABS(row_t(&r, first), 24 * 3600.0, 1e-9, "the first forecast once 24 h of data exist");
   CHECK_CONTAINS(first >= 0 ? r.rows[first][C_REASON] : "", "from 24 h of data",
@@ -491,7 +287,7 @@ static void test_refresh(void) {
          !strcmp(r.rows[i][C_STATUS], "NoForecast")))
       aligned = aligned && fmod(atof(r.rows[i][C_T]), 6 * 3600.0) == 0;
   CHECK(aligned, "every forecast is made at a multiple of 6 h");
-  int only = count_rows(&r, 0, "forecast", "predictive", "ForecastOnly", &first);
+  int only = count_rows(&r, forecast_rows("ForecastOnly", 0), &first);
   CHECK_INT(only, 26,
             "ForecastOnly: one row per hour from hour 24 to 49 (49's at 49 h - 300 s, in the run)");
   int changed = 0;
@@ -507,16 +303,15 @@ static void test_refresh(void) {
 static void test_scale_ahead(int mode) {
   const double buffer = 600, h32 = 32 * 3600.0;
   ecs_cfg c;
-  base_cfg(&c, 1, 10);
+  days_cfg(&c, 1, 10);
   add_pred(&c, ECS_PRED_PAIR_ALB_REQUESTS, 35, mode, buffer);
   run r;
-  probe_run = 0;
-  run_start(&r, &c, office, 0.05, 47 * 3600.0, 5);
+  run_start(&r, &c, poisson_hourly(office, 47 * 3600.0, 0.05), 5);
   add_probe(&r, h32 - buffer - 1);
   add_probe(&r, h32 - buffer + 1);
   add_probe(&r, h32);
   add_probe(&r, 46 * 3600.0);
-  run_finish(&r);
+  run_to_end(&r);
   const char *m = ecs_pred_mode_names[mode];
   int i = -1;
   for (int k = 0; k < r.n_rows && i < 0; k++)
@@ -531,20 +326,21 @@ static void test_scale_ahead(int mode) {
     CHECK(!strcmp(r.rows[i][C_STATUS], "Successful") && atoi(r.rows[i][C_OLD]) == 1 &&
               atoi(r.rows[i][C_NEW]) == 4,
           "the action scales 1 -> 4 at 32 h - 600 s");
-    CHECK_INT((int)r.probe_desired[0], 1, "one second before, the desired count is 1");
-    CHECK_INT((int)r.probe_desired[1], 4, "one second after, 4");
-    CHECK_INT((int)r.probe_ready[2], 4, "the 4 tasks serve when hour 32 starts");
-    CHECK_INT((int)r.probe_desired[3], 4,
+    CHECK_INT((int)r.probes[0].gauge[OUT_DESIRED], 1,
+              "one second before, the desired count is 1");
+    CHECK_INT((int)r.probes[1].gauge[OUT_DESIRED], 4, "one second after, 4");
+    CHECK_INT((int)r.probes[2].gauge[OUT_READY], 4, "the 4 tasks serve when hour 32 starts");
+    CHECK_INT((int)r.probes[3].gauge[OUT_DESIRED], 4,
               "AAS-PRED: the evening's lower forecast does not scale in");
-    int in = -1;
-    count_rows(&r, 42 * 3600.0 - buffer, "forecast", "predictive", "NotScaled", &in);
+    int in = find_row(&r, forecast_rows("NotScaled", 42 * 3600.0 - buffer));
     CHECK_STR(in >= 0 ? r.rows[in][C_REASON] : "", "ForecastBelowDesiredCapacity",
               "the evening's action is refused: it would scale in");
   } else {
     CHECK_STR(r.rows[i][C_STATUS], "ForecastOnly", "ForecastOnly rows");
     CHECK_CONTAINS(r.rows[i][C_REASON], "would scale out to 4", "saying what it would do");
-    CHECK_INT((int)r.probe_desired[1], 1, "ForecastOnly leaves the desired count alone");
-    CHECK_INT((int)r.probe_ready[2], 1, "and the tasks");
+    CHECK_INT((int)r.probes[1].gauge[OUT_DESIRED], 1,
+              "ForecastOnly leaves the desired count alone");
+    CHECK_INT((int)r.probes[2].gauge[OUT_READY], 1, "and the tasks");
   }
 done:
   run_free(&r);
@@ -557,20 +353,16 @@ done:
 static void test_floor_with_tt(void) {
   const double buffer = 300;
   ecs_cfg c;
-  base_cfg(&c, 1, 10);
-  ecs_policy_cfg *tt_p = add_policy(&c, ECS_KIND_TARGET_TRACKING, "cpu50");
-  tt_p->metric = ECS_TT_CPU;
-  tt_p->target = 50;
+  days_cfg(&c, 1, 10);
+  add_tt(&c, "cpu50", ECS_TT_CPU, 50);
   add_pred(&c, ECS_PRED_PAIR_ALB_REQUESTS, 35, ECS_PRED_FORECAST_AND_SCALE, buffer);
   run r;
-  probe_run = 1;
-  run_start(&r, &c, office, 0.01, 43 * 3600.0, 9);
+  run_start(&r, &c, poisson_hourly(office, 43 * 3600.0, 0.01), 9);
   add_probe(&r, 33 * 3600.0);
   add_probe(&r, 41 * 3600.0 + 3000);
   add_probe(&r, 42 * 3600.0);
-  run_finish(&r);
-  int first = -1;
-  int held = count_rows(&r, 32 * 3600.0 - buffer, "cpu50", "policy", "NotScaled", &first);
+  run_to_end(&r);
+  int held = count_rows(&r, tt_rows("NotScaled", 32 * 3600.0 - buffer), NULL);
   int floor_rows = 0;
   for (int i = 0; i < r.n_rows; i++)
     floor_rows += !strcmp(r.rows[i][C_SOURCE], "cpu50") &&
@@ -578,12 +370,11 @@ static void test_floor_with_tt(void) {
                   atof(r.rows[i][C_T]) < 42 * 3600.0 - buffer;
   CHECK(held > 0 && floor_rows > 60,
         "target tracking's scale-ins are refused by the forecast's floor (%d times)", floor_rows);
-  CHECK_INT((int)r.probe_desired[0], 4, "the forecast's 4 tasks hold at 33 h");
-  CHECK_INT((int)r.probe_desired[1], 4, "and until the next hour's action");
-  CHECK_INT((int)r.probe_desired[2], 1,
+  CHECK_INT((int)r.probes[0].gauge[OUT_DESIRED], 4, "the forecast's 4 tasks hold at 33 h");
+  CHECK_INT((int)r.probes[1].gauge[OUT_DESIRED], 4, "and until the next hour's action");
+  CHECK_INT((int)r.probes[2].gauge[OUT_DESIRED], 1,
             "then the night's forecast of 1 lowers the floor and target tracking scales in");
-  int in = -1;
-  count_rows(&r, 42 * 3600.0 - buffer, "cpu50", "policy", "Successful", &in);
+  int in = find_row(&r, tt_rows("Successful", 42 * 3600.0 - buffer));
   CHECK(in >= 0 && atoi(r.rows[in][C_NEW]) < 4 && row_t(&r, in) < 42 * 3600.0,
         "the scale-in follows the lower floor within minutes");
   run_free(&r);
@@ -597,35 +388,31 @@ static void test_floor_with_tt(void) {
 static const double ramp_day[24] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 4,   4,   4,   4,
                                     4,   4,   4,   4,   4,   4,   1.5, 1.5, 1.5, 1.5, 0.5, 0.5};
 
-static void run_ramp(run *r, bool predictive, int slot) {
+static void run_ramp(run *r, bool predictive) {
   ecs_cfg c;
-  base_cfg(&c, 1, 20);
-  ecs_policy_cfg *tt_p = add_policy(&c, ECS_KIND_TARGET_TRACKING, "cpu50");
-  tt_p->metric = ECS_TT_CPU;
-  tt_p->target = 50;
+  days_cfg(&c, 1, 20);
+  add_tt(&c, "cpu50", ECS_TT_CPU, 50);
   if (predictive) add_pred(&c, ECS_PRED_PAIR_CPU, 50, ECS_PRED_FORECAST_AND_SCALE, 300);
-  probe_run = slot;
-  run_start(r, &c, ramp_day, 1.0, 72 * 3600.0, 42);
+  run_start(r, &c, poisson_hourly(ramp_day, 72 * 3600.0, 1.0), 42);
   add_probe(r, 56 * 3600.0);
-  run_finish(r);
+  run_to_end(r);
   cfg_free(&ecs_cfg_schema, &c);
 }
 
 static void test_end_to_end(void) {
   const double ramp = 56 * 3600.0;
   run tt_only, pred;
-  run_ramp(&tt_only, false, 0);
-  run_ramp(&pred, true, 1);
+  run_ramp(&tt_only, false);
+  run_ramp(&pred, true);
   double e_tt = errors_between(&tt_only, ramp, ramp + 3600);
   double e_pred = errors_between(&pred, ramp, ramp + 3600);
-  CHECK((int)tt_only.probe_ready[0] <= 2,
+  CHECK((int)tt_only.probes[0].gauge[OUT_READY] <= 2,
         "day 3, 8 h: target tracking alone serves with the night's tasks (%g)",
-        tt_only.probe_ready[0]);
-  CHECK((int)pred.probe_ready[0] >= 6,
+        tt_only.probes[0].gauge[OUT_READY]);
+  CHECK((int)pred.probes[0].gauge[OUT_READY] >= 6,
         "day 3, 8 h: with predictive scaling the day's tasks already serve (%g)",
-        pred.probe_ready[0]);
-  int act = -1;
-  count_rows(&pred, ramp - 300, "forecast", "predictive", "Successful", &act);
+        pred.probes[0].gauge[OUT_READY]);
+  int act = find_row(&pred, forecast_rows("Successful", ramp - 300));
   CHECK_ABS(row_t(&pred, act), ramp - 300, 1e-6,
             "they were launched at 8 h - SchedulingBufferTime (300 s)");
   CHECK(e_tt > 100, "the ramp overloads target tracking alone: %g 5xx in its first hour", e_tt);

@@ -7,223 +7,28 @@
  * timeout, Fargate Spot interruptions, billing (OC-COST) and the Fargate CPU
  * ceiling (OC-METRIC 4). The model is driven by a Poisson stream of fixed-size
  * requests whose rate steps at a given time. */
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "models/ecs/config.h"
-#include "models/ecs/service.h"
 #include "models/ecs/target_tracking.h"
-#include "output/recorder.h"
-#include "sim/engine.h"
 #include "tests/check.h"
+#include "tests/ecs_harness.h"
 
-/* --- harness ------------------------------------------------------------------ */
+/* Successful policy actions that raise and lower the desired count. */
+static const row_filter scale_out = {.event = "policy", .status = "Successful", .grows = 1};
+static const row_filter scale_in = {.event = "policy", .status = "Successful", .grows = -1};
 
-typedef struct load {
-  double rate0, rate1, t_step, t_end; /* requests/s before and after t_step */
-  double cpu_s, wait_s;
-  const double (*list)[2]; /* instead: n requests {arrival_s, wait_s} */
-  int n, next;
-} load;
-
-typedef struct probe {
-  double at;
-  double gauge[OUT_GAUGE_COUNT];
-} probe;
-
-typedef struct run {
-  sim_engine *eng;
-  out_recorder *rec;
-  void *state;
-  gsl_rng *rng;
-  load ld;
-  double next_s;
-  char dir[64];
-  probe probes[16];
-  int n_probes;
-  out_totals totals;
-  /* decisions.csv rows */
-  char (*rows)[9][96];
-  int n_rows;
-} run;
-
-/* A Poisson stream of requests of cpu_s and wait_s, rate0/s before t_step
- * and rate1/s after, until t_end. */
-static load poisson(double rate0, double rate1, double t_step, double t_end, double cpu_s,
-                    double wait_s) {
-  return (load){.rate0 = rate0, .rate1 = rate1, .t_step = t_step, .t_end = t_end,
-                .cpu_s = cpu_s, .wait_s = wait_s};
+/* The filter f from from_s on. */
+static row_filter from(row_filter f, double from_s) {
+  f.from_s = from_s;
+  return f;
 }
 
-static void draw_next(run *r, double from) {
-  if (r->ld.n) {
-    r->next_s = r->ld.next < r->ld.n ? r->ld.list[r->ld.next][0] : INFINITY;
-    return;
-  }
-  double rate = from < r->ld.t_step ? r->ld.rate0 : r->ld.rate1;
-  double next = rate > 0 ? from + gsl_ran_exponential(r->rng, 1 / rate) : INFINITY;
-  /* Memoryless: an arrival past the step restarts at the step at the new rate. */
-  if (from < r->ld.t_step && next >= r->ld.t_step) {
-    draw_next(r, r->ld.t_step);
-    return;
-  }
-  r->next_s = next;
-}
-
-static int peek(void *ctx, double *at) {
-  run *r = ctx;
-  if (r->next_s >= r->ld.t_end) return 0;
-  *at = r->next_s;
-  return 1;
-}
-
-static void fire(sim_engine *eng, void *ctx) {
-  run *r = ctx;
-  wl_request q = {.arrival_s = r->next_s, .cpu_s = r->ld.cpu_s, .wait_s = r->ld.wait_s};
-  if (r->ld.n) q.wait_s = r->ld.list[r->ld.next++][1];
-  platform_ecs.on_arrival(r->state, &q);
-  draw_next(r, r->next_s);
-}
-
-typedef struct probe_arg {
-  run *r;
-  int i;
-} probe_arg;
-
-static probe_arg probe_args[16];
-
-static void take_probe(sim_engine *eng, void *arg) {
-  probe_arg *pa = arg;
-  for (int g = 0; g < OUT_GAUGE_COUNT; g++)
-    pa->r->probes[pa->i].gauge[g] = out_gauge_value(pa->r->rec, (out_gauge)g);
-}
-
-static void add_probe(run *r, double at) {
-  int i = r->n_probes++;
-  r->probes[i].at = at;
-  probe_args[i] = (probe_arg){r, i};
-  sim_schedule(r->eng, at, take_probe, &probe_args[i]);
-}
-
-/* Splits a decisions.csv line into 9 unquoted fields. */
-static void split_row(const char *line, char out[9][96]) {
-  int f = 0;
-  size_t k = 0;
-  bool quoted = false;
-  memset(out, 0, 9 * 96);
-  for (const char *c = line; *c && *c != '\n' && f < 9; c++) {
-    if (*c == '"') quoted = !quoted;
-    else if (*c == ',' && !quoted) {
-      f++;
-      k = 0;
-    } else if (k + 1 < 96) out[f][k++] = *c;
-  }
-}
-
-static void read_decisions(run *r) {
-  char path[128], line[1024];
-  snprintf(path, sizeof path, "%s/decisions.csv", r->dir);
-  FILE *f = fopen(path, "r");
-  CHECK(f != NULL, "decisions.csv was written");
-  if (!f) return;
-  int cap = 256;
-  r->rows = malloc((size_t)cap * sizeof *r->rows);
-  bool header = true;
-  while (fgets(line, sizeof line, f)) {
-    if (header) {
-      header = false;
-      continue;
-    }
-    if (r->n_rows == cap) r->rows = realloc(r->rows, (size_t)(cap *= 2) * sizeof *r->rows);
-    split_row(line, r->rows[r->n_rows++]);
-  }
-  fclose(f);
-}
-
-enum { C_T = 0, C_SOURCE, C_EVENT, C_METRIC, C_VALUE, C_OLD, C_NEW, C_STATUS, C_REASON };
-
-/* Starts a run of cfg; the recorder writes decisions into a fresh folder. */
-static void run_start(run *r, const ecs_cfg *cfg, load ld, uint64_t seed) {
-  memset(r, 0, sizeof *r);
-  snprintf(r->dir, sizeof r->dir, "/tmp/test_ecs_service_XXXXXX");
-  SIM_ASSERT(mkdtemp(r->dir));
-  r->eng = sim_engine_alloc();
-  sim_error err = {0};
-  out_recorder_cfg rc = {.resolution_s = 60, .dir = r->dir, .timeseries = false,
-                         .decisions = true};
-  SIM_ASSERT(out_recorder_open(&rc, &r->rec, &err) == 0);
-  platform_ctx ctx = {.eng = r->eng, .rec = r->rec, .name = "ecs", .seed = seed,
-                      .end_s = ld.t_end};
-  r->state = platform_ecs.create(cfg, &ctx, &err);
-  if (!r->state) fprintf(stderr, "create failed: %s\n", err.msg);
-  SIM_ASSERT(r->state);
-  r->rng = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(r->rng, seed);
-  r->ld = ld;
-  draw_next(r, 0);
-}
-
-static void run_finish(run *r, double until_s) {
-  sim_stream st = {peek, fire, r};
-  sim_set_stream(r->eng, &st);
-  sim_run(r->eng, until_s, NULL, NULL);
-  platform_ecs.finish(r->state);
-  sim_error err = {0};
-  SIM_ASSERT(out_recorder_finish(r->rec, sim_now(r->eng), &err) == 0);
-  out_recorder_totals(r->rec, &r->totals);
-  read_decisions(r);
-}
-
-static void run_free(run *r) {
-  platform_ecs.destroy(r->state);
-  out_recorder_free(r->rec);
-  sim_engine_free(r->eng);
-  gsl_rng_free(r->rng);
-  char path[128];
-  snprintf(path, sizeof path, "%s/decisions.csv", r->dir);
-  unlink(path);
-  rmdir(r->dir);
-  free(r->rows);
-}
-
-/* First row at or after `from` with event, status (NULL = any) and reason
- * (NULL = any), where new > old when `grows` is 1, new < old when -1. */
-static int find_row(const run *r, double from, const char *event, const char *status,
-                    const char *reason, int grows) {
-  for (int i = 0; i < r->n_rows; i++) {
-    if (atof(r->rows[i][C_T]) < from - 1e-9) continue;
-    if (strcmp(r->rows[i][C_EVENT], event)) continue;
-    if (status && strcmp(r->rows[i][C_STATUS], status)) continue;
-    if (reason && strcmp(r->rows[i][C_REASON], reason)) continue;
-    int d = atoi(r->rows[i][C_NEW]) - atoi(r->rows[i][C_OLD]);
-    if (grows > 0 && d <= 0) continue;
-    if (grows < 0 && d >= 0) continue;
-    return i;
-  }
-  return -1;
-}
-
-static double row_t(const run *r, int i) { return i < 0 ? NAN : atof(r->rows[i][C_T]); }
-
-/* A config with defaults, one TT policy on `metric` with target 50. */
-static void base_cfg(ecs_cfg *c, int min, int max, int initial) {
-  sim_error err = {0};
-  SIM_ASSERT(cfg_defaults(&ecs_cfg_schema, c, &err) == 0);
-  c->capacity = (ecs_capacity_cfg){.min = min, .max = max, .initial = initial};
-  c->task.max_concurrency = 1000;
-}
-
-static void add_tt(ecs_cfg *c, int metric, double target) {
-  sim_error err = {0};
-  c->policies.items = realloc(c->policies.items, (c->policies.n + 1) * sizeof(ecs_policy_cfg));
-  ecs_policy_cfg *p = (ecs_policy_cfg *)c->policies.items + c->policies.n++;
-  SIM_ASSERT(cfg_defaults(&ecs_policy_schema, p, &err) == 0);
-  p->kind = ECS_KIND_TARGET_TRACKING;
-  p->metric = metric;
-  p->target = target;
+/* Appends a scheduled action at at_s setting Min and Max (-1: unchanged). */
+static void add_schedule(ecs_cfg *c, double at_s, int min, int max) {
+  ecs_schedule_cfg *a = list_append(&c->scheduled_actions, sizeof *a);
+  *a = (ecs_schedule_cfg){.at_s = at_s, .min = min, .max = max};
 }
 
 /* --- the scale-out loop ------------------------------------------------------------ */
@@ -231,39 +36,33 @@ static void add_tt(ecs_cfg *c, int metric, double target) {
 /* 4 tasks of 1 vCPU, requests of 10 ms CPU: 120/s is 30 %, 360/s is 90 %. */
 static const double t_step = 1800;
 
-static double first_scale_out(bool high_res, int *old_d, int *new_d, double *value, run *keep) {
+/* Runs the step of 120 to 360 requests/s at t_step into r (the caller frees
+ * it), with 60 s or 20 s metrics; probes (60 s only) around the new tasks'
+ * launch. Returns when the first scale-out was decided (NaN: never). */
+static double first_scale_out(bool high_res, run *r) {
   ecs_cfg c;
   base_cfg(&c, 4, 40, 4);
   c.launch.median_s = c.launch.p95_s = 40; /* a constant launch time, for the probes */
   if (high_res) c.metrics.period_s = 20;
-  add_tt(&c, high_res ? ECS_TT_CPU_HIGH_RES : ECS_TT_CPU, 50);
-  run r;
-  run_start(&r, &c, poisson(120, 360, t_step, 3000, 0.01, 0), 7);
+  add_tt(&c, NULL, high_res ? ECS_TT_CPU_HIGH_RES : ECS_TT_CPU, 50);
+  run_start(r, &c, poisson(120, 360, t_step, 3000, 0.01, 0), 7);
   double decision = t_step + 3 * (high_res ? 20 : 60) + 2 * (high_res ? 20 : 60);
   if (!high_res) {
-    add_probe(&r, decision + 39.9);
-    add_probe(&r, decision + 40.001);
-    add_probe(&r, decision + 40 + 30.001);
+    add_probe(r, decision + 39.9);
+    add_probe(r, decision + 40.001);
+    add_probe(r, decision + 40 + 30.001);
   }
-  run_finish(&r, 3000);
-  int i = find_row(&r, 0, "policy", "Successful", NULL, 1);
-  double t = row_t(&r, i);
-  if (i >= 0) {
-    *old_d = atoi(r.rows[i][C_OLD]);
-    *new_d = atoi(r.rows[i][C_NEW]);
-    *value = atof(r.rows[i][C_VALUE]);
-  }
-  if (keep) *keep = r;
-  else run_free(&r);
+  run_finish(r, 3000);
   cfg_free(&ecs_cfg_schema, &c);
-  return t;
+  return row_t(r, find_row(r, scale_out));
 }
 
 static void test_scale_out_timing(void) {
-  int old_d = 0, new_d = 0;
-  double m = NAN;
   run r;
-  double t60 = first_scale_out(false, &old_d, &new_d, &m, &r);
+  double t60 = first_scale_out(false, &r);
+  int i = find_row(&r, scale_out);
+  int old_d = i >= 0 ? atoi(r.rows[i][C_OLD]) : 0, new_d = i >= 0 ? atoi(r.rows[i][C_NEW]) : 0;
+  double m = i >= 0 ? atof(r.rows[i][C_VALUE]) : NAN;
   /* 3 breaching 60 s datapoints ([1800,1860) ... [1920,1980)) + 120 s delay. */
   CHECK_ABS(t60, t_step + 3 * 60 + 120, 1e-9,
             "OC-TIMING: first scale-out 3 x 60 s datapoints + 120 s publish delay after the "
@@ -273,13 +72,12 @@ static void test_scale_out_timing(void) {
   CHECK_INT(old_d, 4, "the scale-out starts from the 4 tasks");
   CHECK(m > 85 && m < 95, "the metric after the step is ~90 %% (%g)", m);
   CHECK_INT(new_d, (int)ceil(4 * m / 50 - 1e-9), "new desired = ceil(C * M / T)");
-  int hi = find_row(&r, 0, "alarm", "ALARM", NULL, 0);
-  while (hi >= 0 && !strstr(r.rows[hi][C_SOURCE], "AlarmHigh"))
-    hi = find_row(&r, row_t(&r, hi) + 1e-6, "alarm", "ALARM", NULL, 0);
+  static const char alarm_high[] = "TargetTracking-policy1-AlarmHigh";
+  int hi = find_row(&r, (row_filter){.source = alarm_high, .event = "alarm", .status = "ALARM"});
   CHECK_ABS(row_t(&r, hi), t60, 1e-9, "AlarmHigh goes to ALARM when the decision is made");
-  CHECK(find_row(&r, 0, "policy", "Successful", NULL, -1) < 0,
-        "no scale-in: the minimum holds the 4 tasks");
-  CHECK(find_row(&r, 0, "policy", "NotScaled", "AlreadyAtMinCapacity", 0) >= 0,
+  CHECK(find_row(&r, scale_in) < 0, "no scale-in: the minimum holds the 4 tasks");
+  row_filter at_min = {.event = "policy", .status = "NotScaled", .reason = "AlreadyAtMinCapacity"};
+  CHECK(find_row(&r, at_min) >= 0,
         "AlarmLow at 30 %% invokes scale-in, refused at Min (AlreadyAtMinCapacity)");
   /* New tasks: launched at the decision, RUNNING after 40 s, serving after
    * their first health check, within one 30 s interval. */
@@ -292,12 +90,13 @@ static void test_scale_out_timing(void) {
         "OC-HEALTH 1: RUNNING tasks take no traffic until their health check passes");
   CHECK_INT((int)p[2].gauge[OUT_READY], new_d,
             "OC-HEALTH 1: one passing check within 30 s makes every new task a target");
-  int ok = find_row(&r, t60, "alarm", "OK", NULL, 0);
-  CHECK(ok >= 0 && !strcmp(r.rows[ok][C_SOURCE], "TargetTracking-policy1-AlarmHigh"),
+  int ok = find_row(&r, (row_filter){.from_s = t60, .event = "alarm", .status = "OK"});
+  CHECK(ok >= 0 && !strcmp(r.rows[ok][C_SOURCE], alarm_high),
         "the new tasks take traffic: AlarmHigh returns to OK");
   run_free(&r);
 
-  double t20 = first_scale_out(true, &old_d, &new_d, &m, NULL);
+  double t20 = first_scale_out(true, &r);
+  run_free(&r);
   CHECK_ABS(t20, t_step + 3 * 20 + 40, 1e-9,
             "OC-TIMING 20 s mode: 3 x 20 s datapoints + 40 s delay after the step (%g s)",
             t20 - t_step);
@@ -314,23 +113,24 @@ static void test_scale_out_timing(void) {
 static void test_scale_in(double cooldown_s, bool expect_cooldown) {
   ecs_cfg c;
   base_cfg(&c, 1, 20, 10);
-  add_tt(&c, ECS_TT_CPU, 50);
-  ((ecs_policy_cfg *)c.policies.items)[0].scale_in_cooldown_s = cooldown_s;
+  add_tt(&c, NULL, ECS_TT_CPU, 50)->scale_in_cooldown_s = cooldown_s;
   run r;
   run_start(&r, &c, poisson(200, 200, 0, 2400, 0.01, 0), 11);
   add_probe(&r, 2399);
   run_finish(&r, 2400);
-  int first = find_row(&r, 0, "policy", "Successful", NULL, -1);
+  int first = find_row(&r, scale_in);
   CHECK_ABS(row_t(&r, first), 15 * 60 + 120, 1e-9,
             "scale-in only after 15 low 60 s datapoints (+120 s delay) (cooldown %g s)",
             cooldown_s);
-  int low = find_row(&r, 0, "alarm", "ALARM", NULL, 0);
+  int low = find_row(&r, (row_filter){.event = "alarm", .status = "ALARM"});
   CHECK(low >= 0 && strstr(r.rows[low][C_SOURCE], "AlarmLow"), "the first alarm is AlarmLow");
   CHECK_ABS(row_t(&r, low), 15 * 60 + 120, 1e-9, "AlarmLow goes to ALARM at 15 of 15");
   CHECK(first >= 0 && atoi(r.rows[first][C_NEW]) == 4, "10 tasks at 20 %% scale in to 4");
-  int second = find_row(&r, row_t(&r, first) + 1, "policy", "Successful", NULL, -1);
+  int second = find_row(&r, from(scale_in, row_t(&r, first) + 1));
   if (expect_cooldown) {
-    int blocked = find_row(&r, row_t(&r, first) + 1, "policy", "NotScaled", "ScaleInCooldown", 0);
+    row_filter cooling = {.from_s = row_t(&r, first) + 1, .event = "policy",
+                          .status = "NotScaled", .reason = "ScaleInCooldown"};
+    int blocked = find_row(&r, cooling);
     CHECK_ABS(row_t(&r, blocked), row_t(&r, first) + 60, 1e-9,
               "the next invocation, a minute later, is blocked by the scale-in cooldown");
     CHECK(second < 0 || row_t(&r, second) >= row_t(&r, first) + cooldown_s,
@@ -355,10 +155,7 @@ static void test_stop_path(void) {
   ecs_cfg c;
   base_cfg(&c, 1, 2, 2);
   c.alb.idle_timeout_s = 4000;
-  c.scheduled_actions.items = calloc(1, sizeof(ecs_schedule_cfg));
-  c.scheduled_actions.n = 1;
-  *(ecs_schedule_cfg *)c.scheduled_actions.items =
-      (ecs_schedule_cfg){.at_s = 100, .min = -1, .max = 1};
+  add_schedule(&c, 100, -1, 1);
   run r;
   run_start(&r, &c, poisson(0.2, 0, 60, 60, 0, 1000), 3);
   add_probe(&r, 99);
@@ -377,17 +174,14 @@ static void test_stop_path(void) {
   CHECK(killed >= 1, "requests still running at SIGKILL fail with 502 (%g)", killed);
   CHECK_ABS(killed + r.totals.counters[OUT_COMPLETIONS], r.totals.counters[OUT_ARRIVALS], 0,
             "every other request completes");
-  int s = find_row(&r, 0, "schedule", "Successful", NULL, -1);
+  int s = find_row(&r, (row_filter){.event = "schedule", .status = "Successful", .grows = -1});
   CHECK_ABS(row_t(&r, s), 100, 1e-9, "the scheduled action is logged at 100 s");
   run_free(&r);
   cfg_free(&ecs_cfg_schema, &c);
 
   /* Short requests: a stopped task drains at once and stops without errors. */
   base_cfg(&c, 1, 2, 2);
-  c.scheduled_actions.items = calloc(1, sizeof(ecs_schedule_cfg));
-  c.scheduled_actions.n = 1;
-  *(ecs_schedule_cfg *)c.scheduled_actions.items =
-      (ecs_schedule_cfg){.at_s = 100, .min = -1, .max = 1};
+  add_schedule(&c, 100, -1, 1);
   run_start(&r, &c, poisson(50, 50, 0, 300, 0.01, 0), 4);
   add_probe(&r, 100.5);
   run_finish(&r, 400);
@@ -401,10 +195,7 @@ static void test_stop_path(void) {
    * hold its deregistration (and its bill) for 60 s after its last request. */
   base_cfg(&c, 1, 2, 2);
   c.alb.idle_close_s = 60;
-  c.scheduled_actions.items = calloc(1, sizeof(ecs_schedule_cfg));
-  c.scheduled_actions.n = 1;
-  *(ecs_schedule_cfg *)c.scheduled_actions.items =
-      (ecs_schedule_cfg){.at_s = 100, .min = -1, .max = 1};
+  add_schedule(&c, 100, -1, 1);
   run_start(&r, &c, poisson(50, 50, 0, 300, 0.01, 0), 4);
   add_probe(&r, 155);
   add_probe(&r, 161);
@@ -434,11 +225,8 @@ static void test_slow_start(void) {
     c.alb.deregistration_delay_s = 0;
     c.stop_timeout_s = 0;
     if (slow) c.alb.slow_start_s = 900;
-    c.scheduled_actions.items = calloc(2, sizeof(ecs_schedule_cfg));
-    c.scheduled_actions.n = 2;
-    ecs_schedule_cfg *sa = c.scheduled_actions.items;
-    sa[0] = (ecs_schedule_cfg){.at_s = 0, .min = 3, .max = -1};
-    sa[1] = (ecs_schedule_cfg){.at_s = 400, .min = 2, .max = 2};
+    add_schedule(&c, 0, 3, -1);
+    add_schedule(&c, 400, 2, 2);
     run r;
     run_start(&r, &c, poisson(10, 10, 0, 500, 0, 5000), 20);
     run_finish(&r, 500);
@@ -526,11 +314,11 @@ static void test_scale_from_zero(void) {
   for (int alb = 0; alb <= 1; alb++) {
     ecs_cfg c;
     base_cfg(&c, 0, 10, 0);
-    add_tt(&c, alb ? ECS_TT_ALB_REQUESTS : ECS_TT_CPU, alb ? 1000 : 50);
+    add_tt(&c, NULL, alb ? ECS_TT_ALB_REQUESTS : ECS_TT_CPU, alb ? 1000 : 50);
     run r;
     run_start(&r, &c, poisson(5, 5, 0, 600, 0.01, 0), 8);
     run_finish(&r, 600);
-    int up = find_row(&r, 0, "policy", "Successful", NULL, 1);
+    int up = find_row(&r, scale_out);
     if (alb) {
       CHECK_ABS(row_t(&r, up), 60 + 120, 1e-9,
                 "ALB request count wakes the service after its first datapoint");
@@ -556,22 +344,22 @@ static void test_resume_after_zero(void) {
     base_cfg(&c, 0, 10, 0);
     c.launch.median_s = c.launch.p95_s = 40;
     if (high_res) c.metrics.period_s = 20;
-    add_tt(&c, ECS_TT_ALB_REQUESTS, 300);
+    add_tt(&c, NULL, ECS_TT_ALB_REQUESTS, 300);
     run r;
     run_start(&r, &c, poisson(20, 20, 0, 900, 0.01, 0), 18);
     run_finish(&r, 900);
     const char *mode = high_res ? "20 s ECS metrics" : "60 s metrics";
-    int wake = find_row(&r, 0, "policy", "Successful", NULL, 1);
+    int wake = find_row(&r, scale_out);
     CHECK_ABS(row_t(&r, wake), 60 + 120, 1e-9,
               "%s: the first ALB datapoint wakes the service 60 s + 2 x 60 s in", mode);
-    int next = find_row(&r, row_t(&r, wake) + 1, "policy", "Successful", NULL, 1);
+    int next = find_row(&r, from(scale_out, row_t(&r, wake) + 1));
     CHECK_ABS(row_t(&r, next), 3 * 60 + 120, 1e-9,
               "%s: AlarmHigh (3 datapoints) scales out inside the wake-up's cooldown", mode);
     CHECK(next >= 0 && atoi(r.rows[next][C_OLD]) == 1 && atoi(r.rows[next][C_NEW]) >= 4 &&
               atoi(r.rows[next][C_NEW]) <= 5,
           "%s: ... from the 1 running task: ceil(1 x ~1200 / 300) (%s -> %s)", mode,
           next >= 0 ? r.rows[next][C_OLD] : "?", next >= 0 ? r.rows[next][C_NEW] : "?");
-    int more = find_row(&r, row_t(&r, next) + 1, "policy", "Successful", NULL, 1);
+    int more = find_row(&r, from(scale_out, row_t(&r, next) + 1));
     CHECK(more < 0 || row_t(&r, more) >= row_t(&r, wake) + 300,
           "%s: the datapoints measured on 1 task add nothing more in the cooldown", mode);
     run_free(&r);
@@ -584,7 +372,7 @@ static void test_cpu_ceiling(void) {
   ecs_cfg c;
   base_cfg(&c, 2, 2, 2);
   c.task.backlog = -1;
-  add_tt(&c, ECS_TT_CPU, 50);
+  add_tt(&c, NULL, ECS_TT_CPU, 50);
   run r;
   run_start(&r, &c, poisson(300, 300, 0, 600, 0.01, 0), 9); /* 3 vCPUs of demand on 2 */
   run_finish(&r, 600);
@@ -632,8 +420,7 @@ static void test_spot(void) {
   run_start(&r, &c, poisson(50, 50, 0, 3600, 0.01, 0), 12);
   add_probe(&r, 3599);
   run_finish(&r, 3600);
-  int notices = 0;
-  for (int i = 0; i < r.n_rows; i++) notices += !strcmp(r.rows[i][C_STATUS], "TerminationNotice");
+  int notices = count_rows(&r, (row_filter){.status = "TerminationNotice"}, NULL);
   CHECK(notices >= 3, "Spot tasks are interrupted (%d notices)", notices);
   CHECK_INT((int)r.totals.counters[OUT_INSTANCE_STARTS], notices,
             "each interruption launches one replacement");
@@ -663,7 +450,7 @@ static void test_health_failures(void) {
   c.launch.median_s = c.launch.p95_s = 200;
   static const double reqs[][2] = {{1, 50}, {70, 1}};
   run r;
-  run_start(&r, &c, (load){.t_end = 1000, .list = reqs, .n = 2}, 13);
+  run_start(&r, &c, (load){.end_s = 1000, .list = reqs, .n = 2}, 13);
   add_probe(&r, 0.5);
   add_probe(&r, 12.01);
   add_probe(&r, 60);
@@ -694,15 +481,9 @@ static void test_health_failures(void) {
 /* A step policy that only logs RequestCountPerTarget every minute (>= 0,
  * adjustment 0). */
 static void add_request_count_logger(ecs_cfg *c) {
-  sim_error err = {0};
-  c->policies.items = calloc(1, sizeof(ecs_policy_cfg));
-  c->policies.n = 1;
-  ecs_policy_cfg *p = c->policies.items;
-  SIM_ASSERT(cfg_defaults(&ecs_policy_schema, p, &err) == 0);
-  p->kind = ECS_KIND_STEP_SCALING;
-  p->steps.items = calloc(1, sizeof(ecs_step_cfg));
-  p->steps.n = 1;
-  *(ecs_step_cfg *)p->steps.items = (ecs_step_cfg){.lower = 0, .upper = NAN, .adjustment = 0};
+  ecs_policy_cfg *p = add_policy(c, ECS_KIND_STEP_SCALING, NULL);
+  ecs_step_cfg *step = list_append(&p->steps, sizeof *step);
+  *step = (ecs_step_cfg){.lower = 0, .upper = NAN, .adjustment = 0};
   p->alarm.metric = ECS_METRIC_REQUESTS;
   p->alarm.statistic = ECS_STAT_SUM;
   p->alarm.threshold = 0;
@@ -759,10 +540,7 @@ static void test_request_count_registered(void) {
     c.alb.idle_timeout_s = 4000;
     c.metrics.alb_targets = registered ? ECS_ALB_TARGETS_REGISTERED : ECS_ALB_TARGETS_HEALTHY;
     add_request_count_logger(&c);
-    c.scheduled_actions.items = calloc(1, sizeof(ecs_schedule_cfg));
-    c.scheduled_actions.n = 1;
-    *(ecs_schedule_cfg *)c.scheduled_actions.items =
-        (ecs_schedule_cfg){.at_s = 30, .min = -1, .max = 1};
+    add_schedule(&c, 30, -1, 1);
     run r;
     run_start(&r, &c, poisson(2, 2, 0, 300, 0, 1000), 23);
     run_finish(&r, 300);
@@ -782,16 +560,13 @@ static void test_request_count_registered(void) {
  * at once; 100 %/125 % of 3 cannot move (Failed). */
 static void add_deployment(ecs_cfg *c, double at, int min_pct, int max_pct) {
   c->deployment = (ecs_deployment_cfg){min_pct, max_pct};
-  c->deployments.items = calloc(1, sizeof(ecs_deploy_event_cfg));
-  c->deployments.n = 1;
-  ((ecs_deploy_event_cfg *)c->deployments.items)[0].at_s = at;
+  ecs_deploy_event_cfg *e = list_append(&c->deployments, sizeof *e);
+  e->at_s = at;
 }
 
-static int count_status(const run *r, const char *event, const char *status) {
-  int n = 0;
-  for (int i = 0; i < r->n_rows; i++)
-    n += !strcmp(r->rows[i][C_EVENT], event) && !strcmp(r->rows[i][C_STATUS], status);
-  return n;
+/* How many deployment rows have status. */
+static int count_deployments(const run *r, const char *status) {
+  return count_rows(r, (row_filter){.event = "deployment", .status = status}, NULL);
 }
 
 static void test_deployments(void) {
@@ -809,7 +584,7 @@ static void test_deployments(void) {
   CHECK_INT((int)r.probes[0].gauge[OUT_READY], 4, "... while the 4 old ones keep serving");
   CHECK_INT((int)r.probes[1].gauge[OUT_READY], 4, "after the rollout 4 tasks serve");
   CHECK_INT((int)r.totals.counters[OUT_INSTANCE_STARTS], 4, "4 tasks were launched");
-  CHECK_INT(count_status(&r, "deployment", "Successful"), 1, "the deployment completes");
+  CHECK_INT(count_deployments(&r, "Successful"), 1, "the deployment completes");
   CHECK_ABS(r.totals.counters[OUT_ERR_503] + r.totals.counters[OUT_ERR_502], 0, 0,
             "a rolling update with draining loses no request");
   run_free(&r);
@@ -824,7 +599,7 @@ static void test_deployments(void) {
   CHECK_INT((int)r.probes[0].gauge[OUT_READY], 2,
             "OC-DEPLOY 1: minimumHealthyPercent 50 of 4: 2 old tasks stop before new ones start");
   CHECK_INT((int)r.probes[0].gauge[OUT_PROVISIONING], 2, "... and 2 new ones launch");
-  CHECK_INT(count_status(&r, "deployment", "Successful"), 1, "that deployment completes too");
+  CHECK_INT(count_deployments(&r, "Successful"), 1, "that deployment completes too");
   run_free(&r);
   cfg_free(&ecs_cfg_schema, &c);
 
@@ -832,7 +607,7 @@ static void test_deployments(void) {
   add_deployment(&c, 100, 100, 125);
   run_start(&r, &c, poisson(50, 50, 0, 300, 0.01, 0), 16);
   run_finish(&r, 300);
-  CHECK_INT(count_status(&r, "deployment", "Failed"), 1,
+  CHECK_INT(count_deployments(&r, "Failed"), 1,
             "OC-DEPLOY 4 with 100 %%: floor(3.75) = 3 leaves no room: the deployment fails");
   CHECK_INT((int)r.totals.counters[OUT_INSTANCE_STARTS], 0, "no task was launched");
   run_free(&r);
@@ -844,13 +619,10 @@ static void test_deployments(void) {
   base_cfg(&c, 0, 10, 0);
   c.launch.median_s = c.launch.p95_s = 200;
   add_deployment(&c, 50, 100, 200);
-  c.scheduled_actions.items = calloc(1, sizeof(ecs_schedule_cfg));
-  c.scheduled_actions.n = 1;
-  *(ecs_schedule_cfg *)c.scheduled_actions.items =
-      (ecs_schedule_cfg){.at_s = 10, .min = 2, .max = -1};
+  add_schedule(&c, 10, 2, -1);
   run_start(&r, &c, poisson(5, 5, 0, 400, 0.01, 0), 22);
   run_finish(&r, 400);
-  int complete = find_row(&r, 0, "deployment", "Successful", NULL, 0);
+  int complete = find_row(&r, (row_filter){.event = "deployment", .status = "Successful"});
   CHECK(complete >= 0 && row_t(&r, complete) >= 250 && row_t(&r, complete) <= 280,
         "the deployment completes when its new tasks serve (%g s), not when launched",
         row_t(&r, complete));
@@ -860,15 +632,17 @@ static void test_deployments(void) {
   /* Scale-in pauses during a long deployment (ECS-AS): 10 tasks at 20 %. */
   base_cfg(&c, 1, 20, 10);
   c.launch.median_s = c.launch.p95_s = 1500;
-  add_tt(&c, ECS_TT_CPU, 50);
+  add_tt(&c, NULL, ECS_TT_CPU, 50);
   add_deployment(&c, 100, 100, 200);
   run_start(&r, &c, poisson(200, 200, 0, 2400, 0.01, 0), 17);
   run_finish(&r, 2400);
-  int paused = find_row(&r, 0, "policy", "NotScaled", "ScaleInPausedDuringDeployment", 0);
+  row_filter pause = {.event = "policy", .status = "NotScaled",
+                      .reason = "ScaleInPausedDuringDeployment"};
+  int paused = find_row(&r, pause);
   CHECK_ABS(row_t(&r, paused), 15 * 60 + 120, 1e-9,
             "AlarmLow's scale-in is refused while the deployment runs");
-  int done = find_row(&r, 0, "deployment", "Successful", NULL, 0);
-  int in = find_row(&r, 0, "policy", "Successful", NULL, -1);
+  int done = find_row(&r, (row_filter){.event = "deployment", .status = "Successful"});
+  int in = find_row(&r, scale_in);
   CHECK(done >= 0 && in >= 0 && row_t(&r, in) >= row_t(&r, done),
         "the scale-in comes after the deployment completes");
   run_free(&r);
