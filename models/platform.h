@@ -8,6 +8,7 @@
 #ifndef MODELS_PLATFORM_H
 #define MODELS_PLATFORM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "models/faults.h"
@@ -24,6 +25,11 @@ typedef struct platform_ctx {
   const char *name; /* the platform's name in the scenario */
   uint64_t seed;    /* scenario seed; name streams "<name>/<purpose>" via sim_rng */
   double end_s;     /* simulated horizon of arrivals */
+  /* The calendar time of t = 0, Unix epoch seconds (UTC): the scenario's
+   * start_time, else the trace's first timestamp (wl_source origin_epoch_s);
+   * 0 when unknown (a generator without start_time, a trace without dates).
+   * Simulated time t is the calendar time start_epoch_s + t. */
+  double start_epoch_s;
 } platform_ctx;
 
 typedef struct platform_type {
@@ -54,6 +60,12 @@ typedef struct platform_type {
    * error then, naming the platform and the fault. Without it every kind
    * on_fault receives is applied. */
   const char *(*fault_check)(const void *cfg, const fault_cfg *f);
+  /* Optional: whether cfg needs the calendar time of t = 0 (start_epoch_s):
+   * what does, as a noun phrase ("a cron schedule"), with the key path of its
+   * setting relative to the platform ("scheduled_actions[0].schedule") written
+   * into key (len bytes); NULL when nothing does. Asked when the scenario
+   * loads, so that a generator without start_time is an error there. */
+  const char *(*needs_calendar)(const void *cfg, char *key, size_t len);
 } platform_type;
 
 /* The registry: looks a type up by kind; NULL when unknown. */

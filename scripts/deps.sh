@@ -3,10 +3,11 @@
 # As root it installs what is missing (apt-get update first); otherwise it
 # prints the exact command to run and fails. libxml2-utils brings xmllint, with
 # which tests/test_report.c parses the HTML report; parallel (GNU parallel)
-# runs tests/test_sweep.c's sharded sweep (docs/experiments.md).
+# runs tests/test_sweep.c's sharded sweep (docs/experiments.md); tzdata holds the
+# time zones of ECS scheduled actions (sim/calendar.h).
 # PKGS and WHO may be set by a caller with another list (scripts/ci-deps.sh).
 set -eu
-PKGS=${PKGS:-"build-essential pkg-config libgsl-dev libcsv-dev libplot-dev libfyaml-dev zlib1g-dev libxml2-utils parallel"}
+PKGS=${PKGS:-"build-essential pkg-config libgsl-dev libcsv-dev libplot-dev libfyaml-dev zlib1g-dev libxml2-utils parallel tzdata"}
 WHO=${WHO:-scalesim}
 missing=""
 for p in $PKGS; do

@@ -187,8 +187,11 @@ static int run_platform(const scenario *sc, const scenario_platform *p, const ch
                            .timeseries = true, .decisions = true};
   if ((rc = out_recorder_open(&rcfg, &rec, err))) goto fail;
   if ((rc = wl_open(&sc->workload, sc->seed, &src, err))) goto fail;
+  /* The calendar time of t = 0: start_time, else the trace's first timestamp
+   * (known once the source is open). */
   platform_ctx ctx = {.eng = eng, .rec = rec, .name = p->name, .seed = sc->seed,
-                      .end_s = sc->duration_s};
+                      .end_s = sc->duration_s,
+                      .start_epoch_s = sc->start_time ? sc->start_epoch_s : src->origin_epoch_s};
   state = p->type->create(p->cfg, &ctx, err);
   if (!state) {
     rc = err && err->status ? err->status : SIM_ESCENARIO;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "models/faults.h"
+#include "sim/calendar.h"
 #include "sim/units.h"
 
 enum { PATH_LEN = CFG_PATH_LEN, GOT_LEN = 256, MAX_SEGMENTS = 32 };
@@ -173,6 +174,10 @@ static const cfg_field scenario_fields[] = {
     {.key = "drain", .type = CFG_DURATION, .offset = offsetof(scenario, drain_s), .def = "15m",
      .min = 0, .max = INFINITY,
      .doc = "after the horizon, run at most this long so in-flight requests can finish"},
+    {.key = "start_time", .type = CFG_STRING, .offset = offsetof(scenario, start_time),
+     .doc = "the calendar time of t = 0, ISO 8601 with its zone (2026-05-01T00:00:00Z, "
+            "2026-05-01T09:00:00+02:00), for schedules on the calendar (an ECS cron(...)); "
+            "default: a trace's first timestamp; a generator has none"},
     {.key = "workload", .type = CFG_MAP, .offset = offsetof(scenario, workload),
      .flags = CFG_REQUIRED, .sub = &wl_config_schema, .doc = "the requests (see below)"},
     {.key = "platforms", .type = CFG_CUSTOM, .offset = offsetof(scenario, platforms),
@@ -273,6 +278,10 @@ static int check_size(cfg_ctx *ctx, struct fy_node *node, const scenario *sc) {
   return SIM_OK;
 }
 
+/* start_time checked, and needed where a generator runs calendar schedules
+ * (below, after the key paths it walks). */
+static int check_start_time(cfg_ctx *ctx, struct fy_node *node, scenario *sc);
+
 static int check_scenario(cfg_ctx *ctx, struct fy_node *node, const char *path, void *obj) {
   scenario *sc = obj;
   if (sc->duration_s == 0 && wl_is_generator(&sc->workload)) {
@@ -284,6 +293,7 @@ static int check_scenario(cfg_ctx *ctx, struct fy_node *node, const char *path, 
   }
   int rc = check_faults(ctx, node, sc);
   if (rc) return rc;
+  if ((rc = check_start_time(ctx, node, sc))) return rc;
   if ((rc = check_size(ctx, node, sc))) return rc;
   sc->workload.duration_s = sc->duration_s;
   if (!sc->output.dir) {
@@ -515,6 +525,54 @@ static int apply_override(cfg_ctx *ctx, struct fy_document *fyd, const char *tex
   if (!rc) rc = place(&ov, node, &segs[n - 1], value);
   if (rc) fy_node_free(value); /* place() inserts it only on success */
   return rc;
+}
+
+/* --- start_time ------------------------------------------------------------- */
+
+/* The node at `key` (a reader-style path, "a[0].b") under node; the deepest
+ * one found when the path leaves the document (imported settings). */
+static struct fy_node *node_at(struct fy_node *node, const char *key) {
+  segment segs[MAX_SEGMENTS];
+  size_t n;
+  if (!split_path(key, strlen(key), segs, &n)) return node;
+  for (size_t i = 0; i < n; i++) {
+    struct fy_node *next = NULL;
+    if (fy_node_get_type(node) == FYNT_MAPPING && !segs[i].bracket)
+      next = child(node, segs[i].text);
+    else if (fy_node_get_type(node) == FYNT_SEQUENCE && segs[i].bracket)
+      next = fy_node_sequence_get_by_index(node, atoi(segs[i].text));
+    if (!next) return node;
+    node = next;
+  }
+  return node;
+}
+
+/* start_time parsed; without it a generator cannot run what needs the
+ * calendar (a trace gives its own first timestamp, checked when it is open). */
+static int check_start_time(cfg_ctx *ctx, struct fy_node *node, scenario *sc) {
+  sim_error err = {0};
+  if (sc->start_time && sim_time_parse(sc->start_time, &sc->start_epoch_s, &err))
+    return cfg_error_at(ctx, child(node, "start_time"), "start_time", "%s", err.msg);
+  if (sc->start_time && sc->start_epoch_s <= 0)
+    return cfg_error_at(ctx, child(node, "start_time"), "start_time",
+                        "expected a time after 1970-01-01T00:00:00Z, got '%s'", sc->start_time);
+  if (sc->start_time || !wl_is_generator(&sc->workload)) return SIM_OK;
+  struct fy_node *list = child(node, "platforms");
+  for (size_t i = 0; i < sc->n_platforms; i++) {
+    const scenario_platform *p = &sc->platforms[i];
+    char key[PATH_LEN], path[PATH_LEN], full[PATH_LEN];
+    const char *what = p->type->needs_calendar ? p->type->needs_calendar(p->cfg, key, sizeof key)
+                                               : NULL;
+    if (!what) continue;
+    join_index(path, "platforms", i);
+    join_key(full, path, key);
+    struct fy_node *at = node_at(list ? fy_node_sequence_get_by_index(list, (int)i) : node, key);
+    return cfg_error_at(ctx, at, full,
+                        "%s needs the calendar time of t = 0: set start_time (ISO 8601, e.g. "
+                        "2026-05-01T00:00:00Z)",
+                        what);
+  }
+  return SIM_OK;
 }
 
 /* --- loading ----------------------------------------------------------------- */

@@ -46,6 +46,11 @@ typedef struct scenario {
   cfg_ctx *ctx;        /* keeps which values were defaulted */
   cfg_list faults;     /* fault_cfg items (models/faults.h), in scenario order */
   scenario_slo slo;
+  /* `start_time`: the calendar time of t = 0, ISO 8601 with its zone, and the
+   * same as Unix epoch seconds; NULL and 0 when not given (a trace's own first
+   * timestamp serves then, when it has one). */
+  char *start_time;
+  double start_epoch_s;
 } scenario;
 
 /* One `--set key.path=value` override. */

@@ -465,6 +465,122 @@ static void test_import(void) {
   rmdir(dir);
 }
 
+/* `aws application-autoscaling describe-scheduled-actions --service-namespace
+ * ecs` for two services, timestamps as the CLI prints them (ISO 8601 with an
+ * offset) and as epoch seconds (cli_timestamp_format none). */
+static const char *schedules_json =
+    "{\"ScheduledActions\": [\n"
+    " {\"ScheduledActionName\": \"weekday-morning\",\n"
+    "  \"ScheduledActionARN\": \"arn:aws:autoscaling:eu-central-1:123456789012:scheduledAction:"
+    "1:resource/ecs/service/c/web:scheduledActionName/weekday-morning\",\n"
+    "  \"ServiceNamespace\": \"ecs\", \"Schedule\": \"cron(30 7 ? * MON-FRI *)\",\n"
+    "  \"Timezone\": \"Europe/Berlin\", \"ResourceId\": \"service/c/web\",\n"
+    "  \"ScalableDimension\": \"ecs:service:DesiredCount\",\n"
+    "  \"StartTime\": \"2026-05-01T02:00:00+02:00\", \"EndTime\": 1798761600.0,\n"
+    "  \"ScalableTargetAction\": {\"MinCapacity\": 10, \"MaxCapacity\": 20},\n"
+    "  \"CreationTime\": \"2026-04-20T10:00:00.123000+02:00\"},\n"
+    " {\"ScheduledActionName\": \"hourly\", \"ServiceNamespace\": \"ecs\",\n"
+    "  \"Schedule\": \"rate(1 hour)\", \"Timezone\": \"UTC\", \"ResourceId\": \"service/c/web\",\n"
+    "  \"ScalableDimension\": \"ecs:service:DesiredCount\",\n"
+    "  \"ScalableTargetAction\": {\"MinCapacity\": 3},\n"
+    "  \"CreationTime\": \"2026-04-30T23:30:00+00:00\"},\n"
+    " {\"ScheduledActionName\": \"api-once\", \"ServiceNamespace\": \"ecs\",\n"
+    "  \"Schedule\": \"at(2026-06-01T08:00:00)\", \"ResourceId\": \"service/c/api\",\n"
+    "  \"ScalableDimension\": \"ecs:service:DesiredCount\",\n"
+    "  \"ScalableTargetAction\": {\"MaxCapacity\": 5}}\n"
+    "]}\n";
+
+/* Loads head with start_time (when given) and the platform keys. */
+static int load_at(const char *start_time, const char *platform_yaml, scenario **sc,
+                   sim_error *err) {
+  char text[8192];
+  snprintf(text, sizeof text, "%s%s", start_time ? start_time : "", head);
+  snprintf(text + strlen(text), sizeof text - strlen(text), "%s", platform_yaml);
+  sim_error_clear(err);
+  return scenario_load_text("t.yaml", text, strlen(text), NULL, 0, sc, err);
+}
+
+static void test_import_schedules(void) {
+  snprintf(dir, sizeof dir, "/tmp/test_ecs_config_XXXXXX");
+  SIM_ASSERT(mkdtemp(dir));
+  const char *path = write_file("schedules.json", schedules_json);
+  char yaml[1024];
+  snprintf(yaml, sizeof yaml,
+           "    capacity: {min: 2, max: 10}\n"
+           "    scheduled_actions: [{at: 1h, min: 4}]\n"
+           "    import: {scheduled_actions: %s, resource_id: service/c/web}\n",
+           path);
+  scenario *sc = NULL;
+  sim_error err = {0};
+  int rc = load_at("start_time: 2026-05-01T00:00:00Z\n", yaml, &sc, &err);
+  CHECK_INT(rc, 0, "describe-scheduled-actions imports (%s)", err.msg);
+  if (!rc) {
+    const ecs_cfg *c = cfg_of(sc);
+    CHECK_INT((int)c->scheduled_actions.n, 3, "the scenario's action and web's two");
+    const ecs_schedule_cfg *a = c->scheduled_actions.items;
+    CHECK_STR(a[1].name, "weekday-morning", "ScheduledActionName");
+    CHECK_STR(a[1].schedule, "cron(30 7 ? * MON-FRI *)", "Schedule, as it is");
+    CHECK_STR(a[1].timezone, "Europe/Berlin", "Timezone");
+    CHECK_STR(a[1].start, "2026-05-01T00:00:00Z", "StartTime (ISO 8601 with an offset)");
+    CHECK_STR(a[1].end, "2027-01-01T00:00:00Z", "EndTime (epoch seconds)");
+    CHECK(a[1].created == NULL, "a cron's CreationTime is not needed");
+    CHECK(a[1].min == 10 && a[1].max == 20, "ScalableTargetAction");
+    CHECK_STR(a[2].schedule, "rate(1 hour)", "the rate's Schedule");
+    CHECK(a[2].timezone == NULL, "Timezone is for at and cron expressions only (AAS-API)");
+    CHECK_STR(a[2].created, "2026-04-30T23:30:00Z", "a rate counts from its CreationTime");
+    CHECK(a[2].min == 3 && a[2].max == -1, "MinCapacity only");
+  }
+  scenario_free(sc);
+
+  rc = load_at(NULL, yaml, &sc, &err);
+  CHECK_INT(rc, SIM_ESCENARIO, "imported calendar actions on a generator need start_time");
+  CHECK_CONTAINS(err.msg, "platforms[0].scheduled_actions[1].schedule: a cron schedule needs "
+                          "the calendar time of t = 0: set start_time",
+                 "the message names the imported action");
+  scenario_free(sc);
+
+  snprintf(yaml, sizeof yaml,
+           "    capacity: {min: 2, max: 10}\n    import: {scheduled_actions: %s}\n", path);
+  CHECK(load_at("start_time: 2026-05-01T00:00:00Z\n", yaml, &sc, &err) != 0,
+        "actions of two services need resource_id");
+  CHECK_CONTAINS(err.msg, "scheduled actions of several services", "and say so");
+  scenario_free(sc);
+
+  struct {
+    const char *json, *needle, *what;
+  } bad[] = {
+      {"{\"ScheduledActions\": [{\"Schedule\": \"cron(0 8 LW * ? *)\","
+       " \"ScalableTargetAction\": {\"MinCapacity\": 1}}]}",
+       "ScheduledActions[0].Schedule: cron field 3 (day-of-month) 'LW'",
+       "an unsupported cron names the JSON path and the field"},
+      {"{\"ScheduledActions\": [{\"Schedule\": \"cron(0 8 * * ? *)\", \"Timezone\": \"Mars/X\","
+       " \"ScalableTargetAction\": {\"MinCapacity\": 1}}]}",
+       "ScheduledActions[0].Timezone: unknown time zone 'Mars/X'", "an unknown Timezone"},
+      {"{\"ScheduledActions\": [{\"Schedule\": \"cron(0 8 * * ? *)\","
+       " \"ScalableTargetAction\": {}}]}",
+       "sets neither MinCapacity nor MaxCapacity", "an action that sets nothing"},
+      {"{\"ScheduledActions\": [{\"Schedule\": \"cron(0 8 * * ? *)\", \"StartTime\": \"soon\","
+       " \"ScalableTargetAction\": {\"MinCapacity\": 1}}]}",
+       "ScheduledActions[0].StartTime: expected an ISO 8601 time or epoch seconds",
+       "a StartTime that is no time"},
+      {"{\"ScheduledActions\": [{\"Schedule\": \"cron(0 8 * * ? *)\", \"ScalableDimension\":"
+       " \"dynamodb:table:ReadCapacityUnits\", \"ScalableTargetAction\": {\"MinCapacity\": 1}}]}",
+       "not an ECS service's DesiredCount", "another service's action"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    const char *f = write_file("bad_schedules.json", bad[i].json);
+    snprintf(yaml, sizeof yaml,
+             "    capacity: {min: 2, max: 10}\n    import: {scheduled_actions: %s}\n", f);
+    CHECK(load_at("start_time: 2026-05-01T00:00:00Z\n", yaml, &sc, &err) != 0, "%s: refused",
+          bad[i].what);
+    CHECK_CONTAINS(err.msg, bad[i].needle, "%s: the message", bad[i].what);
+    scenario_free(sc);
+    unlink(f);
+  }
+  unlink(path);
+  rmdir(dir);
+}
+
 /* A configuration built in code is checked by the model too. */
 static void test_validate(void) {
   ecs_cfg c;
@@ -491,6 +607,7 @@ int main(void) {
   test_predictive_keys();
   test_errors();
   test_import();
+  test_import_schedules();
   test_validate();
   return check_done();
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "models/ecs/alarm.h"
+#include "models/ecs/cron.h"
 #include "models/ecs/metrics.h"
 #include "models/ecs/predictive.h"
 #include "models/ecs/scaling.h"
@@ -333,23 +334,104 @@ const cfg_schema ecs_policy_schema = {.name = "ecs policy",
                                       .check = check_policy,
                                       .applies = policy_key_applies};
 
+/* The keys of a scheduled action given as AWS's Schedule. */
+static const char *const calendar_keys[] = {"schedule", "timezone", "start", "end", "created",
+                                            NULL};
+static const char *const offset_keys[] = {"at", "every", NULL};
+
+/* at/every, or schedule with its times: each action one way (spec §8.1). */
+static bool schedule_key_applies(const void *obj, const cfg_field *f) {
+  const ecs_schedule_cfg *s = obj;
+  if (listed(calendar_keys, f->key)) return s->schedule != NULL;
+  if (listed(offset_keys, f->key)) return s->schedule == NULL;
+  return true;
+}
+
+static int check_schedule(cfg_ctx *ctx, struct fy_node *node, const char *path, void *obj) {
+  ecs_schedule_cfg *s = obj;
+  bool at = given(ctx, path, "at"), every = given(ctx, path, "every");
+  if (s->schedule && (at || every))
+    return cfg_error_at(ctx, at_key(node, at ? "at" : "every"), path,
+                        "give either at/every (offsets from the start of the run) or schedule "
+                        "(AWS's at(...), rate(...) or cron(...)), not both");
+  if (!s->schedule) {
+    if (!at) return cfg_error_at(ctx, node, path, "missing required key 'at' or 'schedule'");
+    for (const char *const *k = calendar_keys + 1; *k; k++) /* those after `schedule` */
+      if (given(ctx, path, *k))
+        return cfg_error_at(ctx, at_key(node, *k), path,
+                            "'%s' applies to an action with a schedule (at(...), rate(...), "
+                            "cron(...)), not to one with at/every", *k);
+    return SIM_OK;
+  }
+  const char *bad;
+  sim_error err = {0};
+  if (ecs_schedule_check(s, &bad, &err)) {
+    char p[CFG_PATH_LEN];
+    return cfg_error_at(ctx, at_key(node, bad), cfg_path_key(p, sizeof p, path, bad), "%s",
+                        err.msg);
+  }
+  return SIM_OK;
+}
+
 static const cfg_field schedule_fields[] = {
     {.key = "name", .type = CFG_STRING, .offset = F(ecs_schedule_cfg, name),
      .doc = "the action's name in the decision log (default schedule<N>)"},
-    {.key = "at", .type = CFG_DURATION, .offset = F(ecs_schedule_cfg, at_s),
-     .flags = CFG_REQUIRED, .min = 0, .max = INFINITY,
-     .doc = "when it first runs, from the start of the run (like at(...), AAS-SCHED)"},
+    {.key = "at", .type = CFG_DURATION, .offset = F(ecs_schedule_cfg, at_s), .min = 0,
+     .max = INFINITY,
+     .doc = "when it first runs, from the start of the run (without `schedule`; required then)"},
     {.key = "every", .type = CFG_DURATION, .offset = F(ecs_schedule_cfg, every_s), .def = "0",
-     .min = 0, .max = INFINITY,
-     .doc = "repeat period (like rate(...) or a daily cron(...)); 0 = once"},
+     .min = 0, .max = INFINITY, .doc = "repeat period from `at`; 0 = once"},
+    {.key = "schedule", .type = CFG_STRING, .offset = F(ecs_schedule_cfg, schedule),
+     .doc = "instead of at/every, AWS's Schedule: at(yyyy-mm-ddThh:mm:ss), rate(value unit) "
+            "(minute(s), hour(s), day(s)) or cron(Minutes Hours Day-of-month Month "
+            "Day-of-week Year) with , - * / ? L W # and JAN-DEC, SUN-SAT (AAS-API "
+            "PutScheduledAction, EventBridge's cron reference, spec §8.1); at(...) and "
+            "cron(...) need the calendar time of t = 0 (start_time)"},
+    {.key = "timezone", .type = CFG_STRING, .offset = F(ecs_schedule_cfg, timezone),
+     .def = "UTC",
+     .doc = "IANA time zone of at(...) and cron(...), daylight saving time included "
+            "(Timezone, AAS-API); not for rate(...)"},
+    {.key = "start", .type = CFG_STRING, .offset = F(ecs_schedule_cfg, start),
+     .doc = "StartTime, ISO 8601 with zone: a rate(...) or cron(...) runs at it, then by its "
+            "recurrence (AAS-API, scheduled-scaling-using-cron-expressions)"},
+    {.key = "end", .type = CFG_STRING, .offset = F(ecs_schedule_cfg, end),
+     .doc = "EndTime, ISO 8601 with zone: a rate(...) or cron(...) stops repeating after it"},
+    {.key = "created", .type = CFG_STRING, .offset = F(ecs_schedule_cfg, created),
+     .doc = "CreationTime, ISO 8601 with zone: a rate(...) without start runs one period "
+            "after it and every period since; default t = 0 [I] spec §8.1"},
     {.key = "min", .type = CFG_INT, .offset = F(ecs_schedule_cfg, min), .def = "-1", .min = -1,
      .max = ECS_MAX_TASKS, .doc = "new MinCapacity; -1 = unchanged (spec §8.1)"},
     {.key = "max", .type = CFG_INT, .offset = F(ecs_schedule_cfg, max), .def = "-1", .min = -1,
      .max = ECS_MAX_TASKS, .doc = "new MaxCapacity; -1 = unchanged (spec §8.1)"},
     {.key = NULL}};
 
-static const cfg_schema schedule_schema = {
-    .name = "ecs scheduled action", .size = sizeof(ecs_schedule_cfg), .fields = schedule_fields};
+static const cfg_schema schedule_schema = {.name = "ecs scheduled action",
+                                           .size = sizeof(ecs_schedule_cfg),
+                                           .fields = schedule_fields,
+                                           .check = check_schedule,
+                                           .applies = schedule_key_applies};
+
+int ecs_schedule_check(const ecs_schedule_cfg *s, const char **bad_key, sim_error *err) {
+  ecs_cron_spec spec = {.schedule = s->schedule, .timezone = s->timezone, .start = s->start,
+                        .end = s->end, .created = s->created};
+  ecs_cron_plan plan;
+  int rc = ecs_cron_plan_init(&plan, &spec, 0, ECS_CRON_GAP_SKIP, bad_key, err);
+  if (!rc) ecs_cron_plan_free(&plan);
+  return rc;
+}
+
+const char *ecs_schedule_calendar_need(const ecs_schedule_cfg *s, const char **key) {
+  ecs_cron_expr e;
+  sim_error err = {0};
+  *key = NULL;
+  if (!s->schedule || ecs_cron_parse(s->schedule, &e, &err)) return NULL;
+  *key = "schedule";
+  if (e.kind == ECS_CRON_KIND_AT) return "an at(...) schedule";
+  if (e.kind == ECS_CRON_KIND_CRON) return "a cron schedule";
+  *key = s->start ? "start" : s->end ? "end" : s->created ? "created" : NULL;
+  return s->start ? "a start time" : s->end ? "an end time" : s->created ? "a creation time"
+                                                                        : NULL;
+}
 
 /* --- the rest ------------------------------------------------------------------ */
 
@@ -415,6 +497,11 @@ static const cfg_field aas_fields[] = {
      .offset = F(ecs_aas_cfg, predictive_keep_raised_max), .def = "false",
      .doc = "a maximum raised by IncreaseMaxCapacity stays raised (as EC2 Auto Scaling "
             "documents) instead of lasting for the forecast's hour [I] spec §8.2"},
+    {.key = "schedule_dst_gap", .type = CFG_ENUM, .offset = F(ecs_aas_cfg, schedule_dst_gap),
+     .def = "skip", .choices = ecs_cron_gap_names,
+     .doc = "a cron(...) time the clocks skip when daylight saving time begins: skip it that "
+            "day (EventBridge Scheduler's documented rule) or shift it by the gap (02:30 runs "
+            "at 03:30); a repeated time runs once, at its first occurrence [I] spec §8.1"},
     {.key = NULL}};
 
 static const cfg_schema aas_schema = {
@@ -595,8 +682,13 @@ static const cfg_field import_fields[] = {
             "the working directory); its policies are added to `policies`"},
     {.key = "alarms", .type = CFG_PATH, .offset = F(ecs_import_cfg, alarms),
      .doc = "JSON of `aws cloudwatch describe-alarms`: the alarms of imported step policies"},
+    {.key = "scheduled_actions", .type = CFG_PATH,
+     .offset = F(ecs_import_cfg, scheduled_actions),
+     .doc = "JSON of `aws application-autoscaling describe-scheduled-actions`: added to "
+            "`scheduled_actions` with their Schedule, Timezone, StartTime, EndTime"},
     {.key = "resource_id", .type = CFG_STRING, .offset = F(ecs_import_cfg, resource_id),
-     .doc = "take only this service's policies (service/<cluster>/<service>)"},
+     .doc = "take only this service's policies and scheduled actions "
+            "(service/<cluster>/<service>)"},
     {.key = NULL}};
 
 static const cfg_schema import_schema = {
@@ -616,6 +708,14 @@ static int check_ecs(cfg_ctx *ctx, struct fy_node *node, const char *path, void 
     cfg_ctx_error(ctx)->status = err.status;
     return err.status;
   }
+  if (c->import.scheduled_actions &&
+      ecs_import_schedules(c, c->import.scheduled_actions, c->import.resource_id, &err)) {
+    char p[CFG_PATH_LEN];
+    cfg_error_at(ctx, at_key(node, "import"), cfg_path_key(p, sizeof p, path, "import"), "%s",
+                 err.msg);
+    cfg_ctx_error(ctx)->status = err.status;
+    return err.status;
+  }
   if (!c->import.policies && c->import.alarms)
     return cfg_error_at(ctx, at_key(node, "import"), path,
                         "import.alarms needs import.policies (the policies they invoke)");
@@ -632,12 +732,13 @@ static const cfg_field ecs_fields[] = {
      .sub = &ecs_policy_schema, .min = 0, .max = ECS_MAX_POLICIES,
      .doc = "scaling policies, at most 50 (AAS-QUOTA); none = fixed desired count"},
     {.key = "scheduled_actions", .type = CFG_LIST, .offset = F(ecs_cfg, scheduled_actions),
-     .sub = &schedule_schema, .min = 0, .max = 200,
-     .doc = "scheduled Min/Max changes, at most 200 (AAS-SCHED, AAS-QUOTA, spec §8.1)"},
+     .sub = &schedule_schema, .min = 0, .max = ECS_MAX_SCHEDULES,
+     .doc = "scheduled Min/Max changes, at most 200 (AAS-SCHED, AAS-QUOTA, spec §8.1): "
+            "{at, every} offsets, or {schedule, timezone, start, end} as in AWS"},
     {.key = "suspend", .type = CFG_MAP, .offset = F(ecs_cfg, suspend), .sub = &suspend_schema,
      .flags = CFG_FLOW, .doc = "SuspendedState (spec §2)"},
     {.key = "scaling", .type = CFG_MAP, .offset = F(ecs_cfg, scaling), .sub = &aas_schema,
-     .doc = "Application Auto Scaling rules AWS does not document (spec §5, §8.2, §12)"},
+     .doc = "Application Auto Scaling rules AWS does not document (spec §5, §8.1, §8.2, §12)"},
     {.key = "metrics", .type = CFG_MAP, .offset = F(ecs_cfg, metrics), .sub = &metrics_schema,
      .flags = CFG_FLOW, .doc = "CloudWatch metrics pipeline (spec §3)"},
     {.key = "launch", .type = CFG_MAP, .offset = F(ecs_cfg, launch), .sub = &launch_schema,
@@ -853,6 +954,10 @@ static int check_policies(const ecs_cfg *c, sim_error *err) {
 }
 
 static int check_schedules(const ecs_cfg *c, sim_error *err) {
+  if (c->scheduled_actions.n > ECS_MAX_SCHEDULES)
+    return sim_errorf(err, SIM_ESCENARIO,
+                      "at most %d scheduled actions per scalable target (AAS-QUOTA), got %zu",
+                      ECS_MAX_SCHEDULES, c->scheduled_actions.n);
   const ecs_schedule_cfg *s = c->scheduled_actions.items;
   for (size_t i = 0; i < c->scheduled_actions.n; i++) {
     if (!(s[i].at_s >= 0) || !(s[i].every_s >= 0) || s[i].min < -1 || s[i].max < -1 ||
@@ -870,6 +975,9 @@ static int check_schedules(const ecs_cfg *c, sim_error *err) {
       return sim_errorf(err, SIM_ESCENARIO,
                         "scheduled_actions[%zu]: every must be at least 1 minute (AAS-SCHED)",
                         i);
+    const char *bad;
+    if (s[i].schedule && ecs_schedule_check(&s[i], &bad, err))
+      return sim_error_prefix(err, "scheduled_actions[%zu].%s: ", i, bad);
   }
   return SIM_OK;
 }
@@ -935,6 +1043,8 @@ static int check_rest(const ecs_cfg *c, sim_error *err) {
         p->minimum_s >= 0))
     return sim_errorf(err, SIM_ESCENARIO, "prices must be >= 0 and spot_factor in (0, 1]");
   const ecs_aas_cfg *a = &c->scaling;
+  if ((unsigned)a->schedule_dst_gap > ECS_CRON_GAP_SHIFT)
+    return sim_errorf(err, SIM_ESCENARIO, "scaling.schedule_dst_gap: skip or shift");
   if (a->tt_high_datapoints > a->tt_high_evaluation_periods ||
       a->tt_low_datapoints > a->tt_low_evaluation_periods || a->tt_high_datapoints < 1 ||
       a->tt_low_datapoints < 1 || a->alarm_range_extra < 0 || !(a->tt_low_ratio > 0))

@@ -30,6 +30,9 @@ typedef struct ecs_task_cfg {
  * memory, so that a mistyped capacity cannot exhaust the machine. */
 enum { ECS_MAX_TASKS = 100000 };
 
+/* Scheduled actions per scalable target (AAS-QUOTA, spec §8.1). */
+enum { ECS_MAX_SCHEDULES = 200 };
+
 typedef struct ecs_capacity_cfg {
   int min, max; /* MinCapacity, MaxCapacity */
   int initial;  /* the service's desiredCount before the target is registered */
@@ -80,10 +83,18 @@ typedef struct ecs_policy_cfg {
   int max_capacity_buffer;    /* MaxCapacityBuffer, percent */
 } ecs_policy_cfg;
 
+/* A scheduled action (spec §8.1): either `at`/`every`, offsets from the start
+ * of the run, or AWS's Schedule string with its Timezone, StartTime, EndTime
+ * (models/ecs/cron.h); NULL strings are absent. */
 typedef struct ecs_schedule_cfg {
   char *name;
-  double at_s;    /* first time, from the start of the run */
+  double at_s;    /* first time, from the start of the run (without `schedule`) */
   double every_s; /* repeat period, 0 = once */
+  char *schedule; /* at(...), rate(...) or cron(...); NULL: at/every */
+  char *timezone; /* IANA zone of at(...) and cron(...); NULL = UTC */
+  char *start;    /* StartTime, ISO 8601 with zone */
+  char *end;      /* EndTime */
+  char *created;  /* CreationTime: where rate(...) counts from without a start */
   int min, max;   /* new MinCapacity / MaxCapacity, -1 = unchanged */
 } ecs_schedule_cfg;
 
@@ -106,6 +117,7 @@ typedef struct ecs_aas_cfg {
   int predictive_hour_statistic; /* ecs_pred_hour_stat */
   bool predictive_floor;         /* the forecast capacity holds for its hour */
   bool predictive_keep_raised_max;
+  int schedule_dst_gap;          /* ecs_cron_gap */
 } ecs_aas_cfg;
 
 /* Which targets RequestCountPerTarget divides by (spec §3.2, §12.8 [I]). */
@@ -167,9 +179,10 @@ typedef struct ecs_deploy_event_cfg {
 } ecs_deploy_event_cfg;
 
 typedef struct ecs_import_cfg {
-  char *policies;    /* `aws application-autoscaling describe-scaling-policies` JSON */
-  char *alarms;      /* `aws cloudwatch describe-alarms` JSON */
-  char *resource_id; /* which service's policies, when the file holds several */
+  char *policies;          /* `aws application-autoscaling describe-scaling-policies` JSON */
+  char *alarms;            /* `aws cloudwatch describe-alarms` JSON */
+  char *scheduled_actions; /* `aws application-autoscaling describe-scheduled-actions` JSON */
+  char *resource_id;       /* which service's, when a file holds several */
 } ecs_import_cfg;
 
 typedef struct ecs_cfg {
@@ -210,5 +223,26 @@ const char *ecs_policy_name(const ecs_policy_cfg *p, size_t i, char *buf, size_t
  * SIM_ESCENARIO (a policy the model cannot represent). */
 int ecs_import(ecs_cfg *cfg, const char *policies_path, const char *alarms_path,
                const char *resource_id, sim_error *err);
+
+/* Appends the scheduled actions of a describe-scheduled-actions JSON file to
+ * cfg->scheduled_actions: Schedule, Timezone, StartTime, EndTime,
+ * CreationTime and ScalableTargetAction map onto the keys of the same
+ * meaning. Only actions of `resource_id` are taken when it is non-NULL; a
+ * file with several services needs it. Returns 0, SIM_EINPUT (unreadable or
+ * malformed file) or SIM_ESCENARIO (an action the model cannot represent),
+ * the message `path:line:col: JSON.path: what`. */
+int ecs_import_schedules(ecs_cfg *cfg, const char *path, const char *resource_id,
+                         sim_error *err);
+
+/* Checks the calendar settings of scheduled action s (cron.h's rules). On
+ * error returns SIM_ESCENARIO, err without context, and the key at fault in
+ * *bad_key. */
+int ecs_schedule_check(const ecs_schedule_cfg *s, const char **bad_key, sim_error *err);
+
+/* Whether scheduled action s needs the calendar time of the run's t = 0 (an
+ * at(...) or cron(...), or a start, end or creation time): the key that
+ * does in *key and what it is ("a cron schedule"), or NULL when it runs on
+ * offsets from t = 0 alone (at/every, or a rate(...) without times). */
+const char *ecs_schedule_calendar_need(const ecs_schedule_cfg *s, const char **key);
 
 #endif

@@ -14,7 +14,13 @@
  * tracking alarms are AAS's own and are recreated by the model (spec §5.1);
  * a step policy takes the alarms that invoke it, one model policy per alarm;
  * a predictive policy is its metric pair (or the load and scaling metrics of
- * one pair), target and settings. What the model cannot represent
+ * one pair), target and settings. `aws application-autoscaling
+ * describe-scheduled-actions` prints
+ *   {"ScheduledActions": [{"ScheduledActionName", "ServiceNamespace",
+ *     "Schedule", "Timezone", "ResourceId", "ScalableDimension", "StartTime",
+ *     "EndTime", "ScalableTargetAction": {"MinCapacity", "MaxCapacity"},
+ *     "CreationTime"}]}
+ * and each action keeps its Schedule string and times as they are. What the model cannot represent
  * (customized or math metrics, a predictive load metric of one pair with the
  * scaling metric of another, percentile statistics, anomaly bands) is an
  * error naming it. */
@@ -31,7 +37,9 @@
 #include "models/ecs/predictive.h"
 #include "models/ecs/step_scaling.h"
 #include "models/ecs/target_tracking.h"
+#include "sim/calendar.h"
 #include "sim/file.h"
+#include "workloads/tstamp.h"
 
 /* One JSON file being read; errors go through cfg_error_at, so they read
  * `file:line:col: JSON.path: message`. */
@@ -457,9 +465,10 @@ static int import_policy(ecs_cfg *cfg, json_file *pj, struct fy_node *pol, const
   return predictive ? read_pred(pj, conf, cp, p, err) : read_tt(pj, conf, cp, p, err);
 }
 
-/* Checks that the policies to take belong to one service. */
-static int check_one_service(json_file *pj, struct fy_node *list, const char *resource_id,
-                             sim_error *err) {
+/* Checks that the items of `list` (at list_key) to take belong to one
+ * service. */
+static int check_one_service(json_file *pj, struct fy_node *list, const char *list_key,
+                             const char *what, const char *resource_id, sim_error *err) {
   if (resource_id) return SIM_OK;
   const char *first = NULL;
   void *it = NULL;
@@ -469,9 +478,9 @@ static int check_one_service(json_file *pj, struct fy_node *list, const char *re
     if (!r) continue;
     if (!first) first = r;
     else if (strcmp(first, r))
-      return json_error(pj, err, SIM_ESCENARIO, pol, "ScalingPolicies",
-                        "policies of several services (%s and others): choose one with "
-                        "import.resource_id", first);
+      return json_error(pj, err, SIM_ESCENARIO, pol, list_key,
+                        "%s of several services (%s and others): choose one with "
+                        "import.resource_id", what, first);
   }
   return SIM_OK;
 }
@@ -493,7 +502,8 @@ int ecs_import(ecs_cfg *cfg, const char *policies_path, const char *alarms_path,
                     "expected the list that describe-alarms prints");
     goto done;
   }
-  if ((rc = check_one_service(&pj, list, resource_id, err))) goto done;
+  if ((rc = check_one_service(&pj, list, "ScalingPolicies", "policies", resource_id, err)))
+    goto done;
   void *it = NULL;
   struct fy_node *pol;
   size_t i = 0;
@@ -507,5 +517,122 @@ int ecs_import(ecs_cfg *cfg, const char *policies_path, const char *alarms_path,
 done:
   if (aj.ctx) json_close(&aj);
   if (pj.ctx) json_close(&pj);
+  return rc;
+}
+
+/* --- scheduled actions -------------------------------------------------------- */
+
+/* A timestamp field of the CLI's output: ISO 8601 text (UTC when it names no
+ * zone: the API's times are UTC, AAS-API) or epoch seconds (the CLI's
+ * cli_timestamp_format none). Stored as ISO 8601 text in *out (NULL when
+ * absent). */
+static int want_time(json_file *j, struct fy_node *obj, const char *path, const char *key,
+                     char **out, sim_error *err) {
+  char p[CFG_PATH_LEN], text[64];
+  cfg_path_key(p, sizeof p, path, key);
+  *out = NULL;
+  const char *s = text_of(obj, key);
+  if (!get(obj, key)) return SIM_OK;
+  double t;
+  bool ok = s && (wl_parse_iso8601(s, strlen(s), &t, NULL) || number_of(obj, key, &t) == 1) &&
+            t >= SIM_CALENDAR_MIN_S && t < SIM_CALENDAR_END_S;
+  if (!ok)
+    return json_error(j, err, SIM_EINPUT, get(obj, key), p,
+                      "expected an ISO 8601 time or epoch seconds in the years 1970-2199");
+  sim_time_format(t, text, sizeof text);
+  *out = sim_xstrdup(text);
+  return SIM_OK;
+}
+
+static ecs_schedule_cfg *append_schedule(ecs_cfg *cfg) {
+  cfg->scheduled_actions.items =
+      sim_xrealloc(cfg->scheduled_actions.items,
+                   (cfg->scheduled_actions.n + 1) * sizeof(ecs_schedule_cfg));
+  ecs_schedule_cfg *s =
+      (ecs_schedule_cfg *)cfg->scheduled_actions.items + cfg->scheduled_actions.n++;
+  *s = (ecs_schedule_cfg){.min = -1, .max = -1};
+  return s;
+}
+
+/* The JSON key of a scheduled action's setting (ecs_schedule_check's keys). */
+static const char *json_key_of(const char *key) {
+  static const char *const map[][2] = {{"schedule", "Schedule"}, {"timezone", "Timezone"},
+                                       {"start", "StartTime"},   {"end", "EndTime"},
+                                       {"created", "CreationTime"}};
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+    if (!strcmp(map[i][0], key)) return map[i][1];
+  return key;
+}
+
+/* One ScheduledAction (AAS-API): Schedule, Timezone (for at and cron
+ * expressions only: "used when setting a scheduled action by using an at or
+ * cron expression"), StartTime, EndTime, CreationTime (the anchor of a
+ * rate(...)), ScalableTargetAction's MinCapacity and MaxCapacity. */
+static int import_schedule(ecs_cfg *cfg, json_file *j, struct fy_node *a, const char *path,
+                           sim_error *err) {
+  const char *ns = text_of(a, "ServiceNamespace"), *dim = text_of(a, "ScalableDimension");
+  if ((ns && strcmp(ns, "ecs")) || (dim && strcmp(dim, "ecs:service:DesiredCount")))
+    return json_error(j, err, SIM_ESCENARIO, a, path,
+                      "a scheduled action of '%s', not an ECS service's DesiredCount",
+                      dim ? dim : ns);
+  const char *schedule = text_of(a, "Schedule");
+  if (!schedule)
+    return json_error(j, err, SIM_EINPUT, a, path, "missing required key 'Schedule'");
+  ecs_schedule_cfg *s = append_schedule(cfg);
+  s->name = sim_xstrdup(text_of(a, "ScheduledActionName"));
+  s->schedule = sim_xstrdup(schedule);
+  bool rate = strncmp(schedule, "rate(", 5) == 0;
+  const char *zone = text_of(a, "Timezone");
+  if (zone && !rate) s->timezone = sim_xstrdup(zone);
+  char tp[CFG_PATH_LEN];
+  cfg_path_key(tp, sizeof tp, path, "ScalableTargetAction");
+  struct fy_node *target = get(a, "ScalableTargetAction");
+  int rc;
+  if ((rc = want_time(j, a, path, "StartTime", &s->start, err)) ||
+      (rc = want_time(j, a, path, "EndTime", &s->end, err)) ||
+      (rc = want_int(j, target, tp, "MinCapacity", false, &s->min, err)) ||
+      (rc = want_int(j, target, tp, "MaxCapacity", false, &s->max, err)))
+    return rc;
+  if (rate && (rc = want_time(j, a, path, "CreationTime", &s->created, err))) return rc;
+  if (s->min < 0 && s->max < 0)
+    return json_error(j, err, SIM_ESCENARIO, target ? target : a, tp,
+                      "sets neither MinCapacity nor MaxCapacity");
+  const char *bad;
+  sim_error why = {0};
+  if (ecs_schedule_check(s, &bad, &why)) {
+    char kp[CFG_PATH_LEN];
+    const char *key = json_key_of(bad);
+    cfg_path_key(kp, sizeof kp, path, key);
+    return json_error(j, err, SIM_ESCENARIO, get(a, key) ? get(a, key) : a, kp, "%s", why.msg);
+  }
+  return SIM_OK;
+}
+
+int ecs_import_schedules(ecs_cfg *cfg, const char *path, const char *resource_id,
+                         sim_error *err) {
+  json_file j = {0};
+  int rc = json_open(path, &j, err);
+  if (rc) return rc;
+  struct fy_node *list = get(j.root, "ScheduledActions");
+  if (!list || fy_node_get_type(list) != FYNT_SEQUENCE) {
+    rc = json_error(&j, err, SIM_EINPUT, list ? list : j.root, "ScheduledActions",
+                    "expected the list that describe-scheduled-actions prints");
+    goto done;
+  }
+  if ((rc = check_one_service(&j, list, "ScheduledActions", "scheduled actions", resource_id,
+                              err)))
+    goto done;
+  void *it = NULL;
+  struct fy_node *a;
+  size_t i = 0;
+  char ap[CFG_PATH_LEN];
+  while ((a = fy_node_sequence_iterate(list, &it))) {
+    cfg_path_index(ap, sizeof ap, "ScheduledActions", i++);
+    const char *r = text_of(a, "ResourceId");
+    if (resource_id && (!r || strcmp(r, resource_id))) continue;
+    if ((rc = import_schedule(cfg, &j, a, ap, err))) goto done;
+  }
+done:
+  json_close(&j);
   return rc;
 }

@@ -15,6 +15,9 @@
  *   every hour:  predictive policies (predictive.h, spec §8.2) forecast every
  *                6 hours and put each hour's forecast capacity in place
  *                SchedulingBufferTime before the hour (scaling.h)
+ *   scheduled:   actions set Min/Max (scaling.h, spec §8.1) at at/every
+ *                offsets, or at the firings of AWS's Schedule string on the
+ *                calendar of t = 0 (cron.h), one pending event per action
  *   scheduler:   launches tasks through the Fargate token bucket and launch
  *                time (launch.h), ALB registration and health checks
  *                (alb.h), stops tasks by deregistration (draining), SIGTERM,
@@ -55,6 +58,7 @@
 #include "models/ecs/alb.h"
 #include "models/ecs/billing.h"
 #include "models/ecs/config.h"
+#include "models/ecs/cron.h"
 #include "models/ecs/deploy.h"
 #include "models/ecs/launch.h"
 #include "models/ecs/metrics.h"
@@ -155,10 +159,14 @@ typedef struct batch_queue {
   int cap, head, n;
 } batch_queue;
 
+/* A scheduled action: at/every offsets, or a Schedule string's plan (one
+ * pending event either way, re-armed when it fires). */
 typedef struct schedule {
   ecs_service *svc;
   const ecs_schedule_cfg *cfg;
   char *name;
+  ecs_cron_plan plan; /* with cfg->schedule */
+  double due_s;       /* with cfg->schedule: the firing pending (epoch s) */
 } schedule;
 
 struct ecs_service {
@@ -184,6 +192,7 @@ struct ecs_service {
   ecs_proposal *props;
   schedule *sched;
   size_t n_sched;
+  double origin_s; /* calendar time of t = 0 (epoch s), 0 when unknown */
   /* the metrics pipeline */
   double period_s, delay_s, alb_delay_s;
   int ticks_per_minute;
@@ -1275,13 +1284,25 @@ static void on_forecast_hour(sim_engine *eng, void *arg) {
   sim_schedule(eng, next_s, on_forecast_hour, p);
 }
 
+static void on_schedule(sim_engine *eng, void *arg);
+
+/* Sets a Schedule string's next firing at or after from_s (epoch s), if any. */
+static void arm_schedule(schedule *sc, double from_s) {
+  ecs_service *s = sc->svc;
+  sc->due_s = ecs_cron_plan_next(&sc->plan, from_s);
+  if (!isnan(sc->due_s)) sim_schedule(s->eng, sc->due_s - s->origin_s, on_schedule, sc);
+}
+
 static void on_schedule(sim_engine *eng, void *arg) {
   schedule *sc = arg;
   ecs_service *s = sc->svc;
   int before = s->scaler.desired;
   ecs_scaler_schedule(&s->scaler, now_s(s), sc->name, sc->cfg->min, sc->cfg->max);
   if (s->scaler.desired != before) reconcile(s);
-  if (sc->cfg->every_s > 0) sim_schedule_in(eng, sc->cfg->every_s, on_schedule, sc);
+  /* Firings are a minute apart or more, except a start time's; 1 ms past
+   * this one cannot skip the next. */
+  if (sc->cfg->schedule) arm_schedule(sc, sc->due_s + 1e-3);
+  else if (sc->cfg->every_s > 0) sim_schedule_in(eng, sc->cfg->every_s, on_schedule, sc);
 }
 
 /* --- construction ------------------------------------------------------------------------ */
@@ -1373,7 +1394,30 @@ static void build_policies(ecs_service *s) {
   }
 }
 
-static void build_schedules(ecs_service *s) {
+/* A Schedule string's plan, its first firing at or after t = 0 armed. One that
+ * needs the calendar is an error without it (the scenario's loader catches a
+ * generator without start_time; this, a trace without dates). */
+static int build_plan(ecs_service *s, schedule *sc, size_t i, const platform_ctx *ctx,
+                      sim_error *err) {
+  const ecs_schedule_cfg *c = sc->cfg;
+  const char *key, *bad;
+  const char *what = ecs_schedule_calendar_need(c, &key);
+  if (what && !(s->origin_s > 0))
+    return sim_errorf(err, SIM_ESCENARIO,
+                      "platform %s: scheduled_actions[%zu].%s: %s needs the calendar time of "
+                      "t = 0, and the workload gives none: set start_time",
+                      ctx->name ? ctx->name : "ecs", i, key, what);
+  ecs_cron_spec spec = {.schedule = c->schedule, .timezone = c->timezone, .start = c->start,
+                        .end = c->end, .created = c->created};
+  if (ecs_cron_plan_init(&sc->plan, &spec, s->origin_s,
+                         (ecs_cron_gap)s->cfg->scaling.schedule_dst_gap, &bad, err))
+    return sim_error_prefix(err, "platform %s: scheduled_actions[%zu].%s: ",
+                            ctx->name ? ctx->name : "ecs", i, bad);
+  arm_schedule(sc, s->origin_s);
+  return SIM_OK;
+}
+
+static int build_schedules(ecs_service *s, const platform_ctx *ctx, sim_error *err) {
   const ecs_cfg *c = s->cfg;
   s->n_sched = c->scheduled_actions.n;
   s->sched = sim_xcalloc(s->n_sched + 1, sizeof *s->sched);
@@ -1383,8 +1427,28 @@ static void build_schedules(ecs_service *s) {
     snprintf(buf, sizeof buf, "schedule%zu", i + 1);
     s->sched[i] = (schedule){.svc = s, .cfg = &sc[i],
                              .name = sim_xstrdup(sc[i].name && *sc[i].name ? sc[i].name : buf)};
-    sim_schedule(s->eng, sc[i].at_s, on_schedule, &s->sched[i]);
+    if (!sc[i].schedule) {
+      sim_schedule(s->eng, sc[i].at_s, on_schedule, &s->sched[i]);
+      continue;
+    }
+    int rc = build_plan(s, &s->sched[i], i, ctx, err);
+    if (rc) return rc;
   }
+  return SIM_OK;
+}
+
+/* The first scheduled action that needs the calendar time of t = 0. */
+static const char *ecs_needs_calendar(const void *cfg_v, char *key, size_t len) {
+  const ecs_cfg *cfg = cfg_v;
+  const ecs_schedule_cfg *sc = cfg->scheduled_actions.items;
+  for (size_t i = 0; i < cfg->scheduled_actions.n; i++) {
+    const char *k;
+    const char *what = ecs_schedule_calendar_need(&sc[i], &k);
+    if (!what) continue;
+    snprintf(key, len, "scheduled_actions[%zu].%s", i, k);
+    return what;
+  }
+  return NULL;
 }
 
 static gsl_rng *stream(const platform_ctx *ctx, const char *purpose) {
@@ -1460,6 +1524,7 @@ static void *ecs_create(const void *cfg_v, const platform_ctx *ctx, sim_error *e
   s->cfg = cfg;
   s->eng = ctx->eng;
   s->rec = ctx->rec;
+  s->origin_s = ctx->start_epoch_s;
   fault_windows_init(&s->faults);
   s->rng_launch = stream(ctx, "launch");
   s->rng_health = stream(ctx, "health");
@@ -1506,7 +1571,7 @@ static void *ecs_create(const void *cfg_v, const platform_ctx *ctx, sim_error *e
   int initial = cfg->capacity.initial < 0 ? cfg->capacity.min : cfg->capacity.initial;
   ecs_scaler_init(&s->scaler, &sc, initial, log_activity, s);
   start_initial_tasks(s);
-  build_schedules(s);
+  if (build_schedules(s, ctx, err)) goto fail;
   /* Predictive policies start their hourly clock at the first hour boundary. */
   for (int i = 0; i < s->n_pol; i++)
     if (s->pol[i].kind == ECS_KIND_PREDICTIVE)
@@ -1550,7 +1615,10 @@ static void ecs_destroy(void *state) {
     free(s->pol[i].name);
     ecs_pred_history_free(s->pol[i].pred.history);
   }
-  for (size_t i = 0; i < s->n_sched; i++) free(s->sched[i].name);
+  for (size_t i = 0; i < s->n_sched; i++) {
+    free(s->sched[i].name);
+    ecs_cron_plan_free(&s->sched[i].plan);
+  }
   free(s->feeds);
   free(s->pol);
   free(s->props);
@@ -1576,4 +1644,5 @@ const platform_type platform_ecs = {
     .destroy = ecs_destroy,
     .on_fault = ecs_on_fault,
     .fault_check = ecs_fault_check,
+    .needs_calendar = ecs_needs_calendar,
 };
