@@ -21,9 +21,10 @@ static const cfg_field limits_fields[] = {
      .doc = "most requests one platform may be fed: a generator expected to exceed it is an "
             "error at validation, a trace that does stops the run; 0: no limit"},
     {.key = "timeseries_rows", .type = CFG_NUMBER,
-     .offset = offsetof(sim_limits, timeseries_rows), .def = "1e8", .min = 0, .max = INFINITY,
-     .doc = "most rows of one platform's timeseries.csv (duration / output.resolution); "
-            "more is an error at validation; 0: no limit"},
+     .offset = offsetof(sim_limits, timeseries_rows), .def = "1e7", .min = 0, .max = INFINITY,
+     .doc = "most rows of one platform's timeseries.csv (duration / output.resolution; "
+            "about 300 bytes each in the report's memory); more is an error at validation; "
+            "0: no limit"},
     {0}};
 
 const cfg_schema sim_limits_schema = {

@@ -32,7 +32,7 @@ typedef struct sim_limits {
 } sim_limits;
 
 /* The schema of the `limits` section (memory and wall_time default to 0, no
- * limit; requests to 1e11 and timeseries_rows to 1e8), for the scenario
+ * limit; requests to 1e11 and timeseries_rows to 1e7), for the scenario
  * schema to embed as a CFG_MAP. */
 extern const cfg_schema sim_limits_schema;
 

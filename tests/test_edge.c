@@ -137,9 +137,9 @@ static void test_scenario_too_big(void) {
                  "a rate far too high for the duration is refused before running");
   CHECK_STR(load_with("workload.arrivals.rate=1e9/s", NULL), "",
             "6e10 requests, within the default budget, load");
-  CHECK_CONTAINS(load_with("output.resolution=100ns", NULL),
-                 "--set output.resolution=100ns: 100ns over 1m makes 6e+08 time-series rows per platform, "
-                 "more than limits.timeseries_rows (1e+08)",
+  CHECK_CONTAINS(load_with("output.resolution=1us", NULL),
+                 "--set output.resolution=1us: 1us over 1m makes 6e+07 time-series rows per "
+                 "platform, more than limits.timeseries_rows (1e+07)",
                  "a resolution far too fine for the duration is refused");
   static const char *const off[] = {"workload.arrivals.rate=1e10/s", "limits.requests=0"};
   scenario_override ov[2] = {{off[0]}, {off[1]}};

@@ -29,8 +29,8 @@ static void test_schema(void) {
   CHECK_REL(l.wall_time_s, 3600, 0, "wall_time 1h is 3600 s");
   CHECK_INT(read_limits("{}", &l, msg, sizeof msg), 0, "empty section reads");
   CHECK(l.memory_mib == 0 && l.wall_time_s == 0, "memory and wall_time default to 0: no limit");
-  CHECK(l.requests == 1e11 && l.timeseries_rows == 1e8,
-        "the size budgets default to 1e11 requests and 1e8 rows");
+  CHECK(l.requests == 1e11 && l.timeseries_rows == 1e7,
+        "the size budgets default to 1e11 requests and 1e7 rows");
   CHECK_INT(read_limits("{requests: 0, timeseries_rows: 5e5}", &l, msg, sizeof msg), 0,
             "size budgets read");
   CHECK(l.requests == 0 && l.timeseries_rows == 5e5, "0 turns the requests budget off");
