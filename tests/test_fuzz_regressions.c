@@ -50,6 +50,7 @@ static const harness harnesses[] = {
     {"grid", fuzz_grid},
     {"variants", fuzz_variants},
     {"report_data", fuzz_report_data},
+    {"schedule", fuzz_schedule},
 };
 
 static uint8_t *read_all(const char *path, size_t *len) {

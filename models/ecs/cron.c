@@ -308,7 +308,7 @@ static int parse_at(const char *inner, sim_civil *at, sim_error *err) {
             two_digits(inner + 8, &d) && inner[10] == 'T' && two_digits(inner + 11, &h) &&
             inner[13] == ':' && two_digits(inner + 14, &mi) && inner[16] == ':' &&
             two_digits(inner + 17, &s);
-  int y = y1 * 100 + y2;
+  int y = ok ? y1 * 100 + y2 : 0; /* y1 and y2 are set only when the shape is right */
   ok = ok && y >= ECS_CRON_FIRST_YEAR && y <= ECS_CRON_LAST_YEAR && mo >= 1 && mo <= 12 &&
        d >= 1 && d <= sim_civil_days_in_month(y, mo) && h <= 23 && mi <= 59 && s <= 59;
   if (!ok)

@@ -91,6 +91,7 @@ int fuzz_import_cloudrun(const uint8_t *data, size_t size);
 int fuzz_grid(const uint8_t *data, size_t size);
 int fuzz_variants(const uint8_t *data, size_t size);
 int fuzz_report_data(const uint8_t *data, size_t size);
+int fuzz_schedule(const uint8_t *data, size_t size);
 
 /* --- trace readers ---------------------------------------------------------- */
 

@@ -329,4 +329,25 @@ EOT
 EOT
 } | seed report_data summary-only
 
+# --- schedule: Schedule, Timezone, StartTime, EndTime, CreationTime (NUL-separated)
+i=0
+while IFS='|' read -r sched zone start end created; do
+  i=$((i + 1))
+  printf '%s\0%s\0%s\0%s\0%s' "$sched" "$zone" "$start" "$end" "$created" | seed schedule "spec-$i"
+done <<'EOT'
+cron(30 7 ? * MON-FRI *)|Europe/Berlin|||
+cron(0 18 ? * 2-6 *)|America/New_York|2026-05-01T00:00:00Z|2026-12-31T00:00:00Z|
+cron(0 0 L * ? *)|UTC|||
+cron(0 12 15W * ? *)||||
+cron(0 9 ? * MON#2 *)|Asia/Tokyo|||
+cron(0 9 ? * 6L 2026-2028)||||
+cron(0/15 8-17 * JAN,FEB ? *)||||
+cron(30 2 * * ? *)|Europe/Berlin|||
+at(2026-05-04T07:30:00)|Europe/Berlin|||
+rate(5 minutes)||||2026-04-30T12:00:00Z
+rate(1 day)||2026-05-01T06:00:00+02:00||
+cron(0 0 30 2 ? *)||||
+cron(* * * * * *)||||
+EOT
+
 echo "seed corpora written to $C: $(find "$C" -type f | wc -l) files"
