@@ -1,7 +1,7 @@
 /* engine.h — the discrete-event engine: a clock, an event heap, and a run loop
  * that merges one lazily pulled arrival stream with the heap.
  *
- * The heap is a binary heap whose entries know their own position, so cancel
+ * The heap is a 4-ary heap whose entries know their own position, so cancel
  * and reschedule are O(log n). Events with equal times fire in the order they
  * were scheduled (a per-engine sequence number breaks ties), which makes every
  * run deterministic. Periodic work is an event that re-schedules itself.
