@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sim/rng.h"
+#include "workloads/trace_csv.h"
 #include "workloads/transform.h"
 
 /* --- schema ------------------------------------------------------------------- */
@@ -131,6 +132,28 @@ int wl_format_by_name(const char *name) {
   for (int i = 0; format_names[i]; i++)
     if (strcmp(format_names[i], name) == 0) return i;
   return -1;
+}
+
+int wl_line_parser_open(const char *path, wl_parse_env *env, const char *format, size_t size,
+                        wl_parser **out, sim_error *err) {
+  *out = NULL;
+  SIM_ASSERT(size >= sizeof(wl_line_parser));
+  int rc = wl_filter_check(env->filter, format, true, true, false, false, err);
+  if (rc) return rc;
+  wl_line_parser *p = sim_xcalloc(1, size);
+  p->env = env;
+  if ((rc = wl_linebuf_open(path, 0, &p->lb, err))) {
+    free(p);
+    return rc;
+  }
+  *out = (wl_parser *)p;
+  return SIM_OK;
+}
+
+void wl_line_parser_free(wl_parser *p) {
+  if (!p) return;
+  wl_linebuf_free(((wl_line_parser *)p)->lb);
+  free(p);
 }
 
 int wl_parse_bad_record(wl_parse_env *env, sim_error *err) {

@@ -25,6 +25,7 @@
 
 #include "sim/cfg.h"
 #include "workloads/dist.h"
+#include "workloads/linebuf.h"
 #include "workloads/source.h"
 
 /* --- configuration -------------------------------------------------------- */
@@ -173,6 +174,23 @@ typedef struct wl_parse_env {
 } wl_parse_env;
 
 typedef struct wl_parser wl_parser; /* each format defines its own */
+
+/* The start of a parser of a format with one record per line whose records
+ * carry a status and a URL (CLF, ALB): its struct wl_parser begins with one. */
+typedef struct wl_line_parser {
+  wl_parse_env *env;
+  wl_linebuf *lb;
+} wl_line_parser;
+
+/* Opens path for such a format: checks that the filter asks only for status
+ * and URL, allocates a zeroed parser of `size` bytes (its own struct, which
+ * starts with a wl_line_parser) and opens the file. Returns 0 with *out set,
+ * or the status with err set and *out NULL. */
+int wl_line_parser_open(const char *path, wl_parse_env *env, const char *format, size_t size,
+                        wl_parser **out, sim_error *err);
+
+/* Closes the parser's file and frees it; NULL is a no-op. */
+void wl_line_parser_free(wl_parser *p);
 
 typedef struct wl_format {
   const char *name;

@@ -43,32 +43,14 @@ static const char *const field_names[F_CREATION_TIME + 1] = {
     "chosen_cert_arn", "matched_rule_priority", "request_creation_time"};
 
 struct wl_parser {
-  wl_parse_env *env;
-  wl_linebuf *lb;
+  wl_line_parser line; /* first: env and lb (wl_line_parser_open) */
   char *field[MAX_FIELDS];
   size_t len[MAX_FIELDS];
   int n;
 };
 
 static int open_alb(const char *path, wl_parse_env *env, wl_parser **out, sim_error *err) {
-  *out = NULL;
-  int rc = wl_filter_check(env->filter, "alb", true, true, false, false, err);
-  if (rc) return rc;
-  wl_parser *p = sim_xcalloc(1, sizeof *p);
-  p->env = env;
-  rc = wl_linebuf_open(path, 0, &p->lb, err);
-  if (rc) {
-    free(p);
-    return rc;
-  }
-  *out = p;
-  return SIM_OK;
-}
-
-static void free_alb(wl_parser *p) {
-  if (!p) return;
-  wl_linebuf_free(p->lb);
-  free(p);
+  return wl_line_parser_open(path, env, "alb", sizeof(wl_parser), out, err);
 }
 
 /* Splits the line in place into fields (quotes removed, NUL-terminated).
@@ -100,8 +82,8 @@ static bool split(wl_parser *p, char *s) {
 }
 
 static int fail(wl_parser *p, sim_error *err, int f, const char *what) {
-  sim_errorf(err, SIM_EINPUT, "%s:%ld: %s: %s, got '%.60s'", wl_linebuf_path(p->lb),
-             wl_linebuf_lineno(p->lb), field_names[f], what, p->field[f]);
+  sim_errorf(err, SIM_EINPUT, "%s:%ld: %s: %s, got '%.60s'", wl_linebuf_path(p->line.lb),
+             wl_linebuf_lineno(p->line.lb), field_names[f], what, p->field[f]);
   return -1;
 }
 
@@ -143,8 +125,8 @@ static int parse_times(wl_parser *p, alb_fields *a, sim_error *err) {
 }
 
 static int parse_line(wl_parser *p, char *line, alb_fields *a, sim_error *err) {
-  const char *path = wl_linebuf_path(p->lb);
-  long ln = wl_linebuf_lineno(p->lb);
+  const char *path = wl_linebuf_path(p->line.lb);
+  long ln = wl_linebuf_lineno(p->line.lb);
   if (!split(p, line))
     return wl_rec_fail(err, "%s:%ld: line: unterminated quoted field", path, ln);
   if (p->n < MIN_FIELDS)
@@ -179,28 +161,28 @@ static int read_alb(wl_parser *p, wl_rec *out, sim_error *err) {
   for (;;) {
     char *line;
     size_t len;
-    int rc = wl_linebuf_next(p->lb, &line, &len, err);
+    int rc = wl_linebuf_next(p->line.lb, &line, &len, err);
     if (rc < 0) return rc;
     if (rc == 0) return 0;
     if (len == 0) continue;
     alb_fields a;
     if (parse_line(p, line, &a, err) != 0) {
-      rc = wl_parse_bad_record(p->env, err);
+      rc = wl_parse_bad_record(p->line.env, err);
       if (rc) return rc;
       continue;
     }
-    if (!wl_filter_accepts(p->env->filter, request_url(p->field[F_REQUEST]), a.status, NULL)) {
-      p->env->counts->filtered++;
+    if (!wl_filter_accepts(p->line.env->filter, request_url(p->field[F_REQUEST]), a.status, NULL)) {
+      p->line.env->counts->filtered++;
       continue;
     }
     if (a.failed) {
-      p->env->counts->origin_errors++;
-      if (p->env->cfg->origin_errors == WL_ORIGIN_ERRORS_DROP) continue;
+      p->line.env->counts->origin_errors++;
+      if (p->line.env->cfg->origin_errors == WL_ORIGIN_ERRORS_DROP) continue;
     }
-    *out = (wl_rec){wl_spread_in(p->env, a.arrival_s, a.res_s), a.arrival_s, a.duration_s, NAN,
-                    a.bytes, a.status, wl_linebuf_lineno(p->lb)};
+    *out = (wl_rec){wl_spread_in(p->line.env, a.arrival_s, a.res_s), a.arrival_s, a.duration_s, NAN,
+                    a.bytes, a.status, wl_linebuf_lineno(p->line.lb)};
     return 1;
   }
 }
 
-const wl_format wl_format_alb = {"alb", false, open_alb, read_alb, NULL, free_alb};
+const wl_format wl_format_alb = {"alb", false, open_alb, read_alb, NULL, wl_line_parser_free};

@@ -22,29 +22,11 @@
 #include "workloads/tstamp.h"
 
 struct wl_parser {
-  wl_parse_env *env;
-  wl_linebuf *lb;
+  wl_line_parser line; /* first: env and lb (wl_line_parser_open) */
 };
 
 static int open_clf(const char *path, wl_parse_env *env, wl_parser **out, sim_error *err) {
-  *out = NULL;
-  int rc = wl_filter_check(env->filter, "clf", true, true, false, false, err);
-  if (rc) return rc;
-  wl_parser *p = sim_xcalloc(1, sizeof *p);
-  p->env = env;
-  rc = wl_linebuf_open(path, 0, &p->lb, err);
-  if (rc) {
-    free(p);
-    return rc;
-  }
-  *out = p;
-  return SIM_OK;
-}
-
-static void free_clf(wl_parser *p) {
-  if (!p) return;
-  wl_linebuf_free(p->lb);
-  free(p);
+  return wl_line_parser_open(path, env, "clf", sizeof(wl_parser), out, err);
 }
 
 /* Does s hold ` DDD N` (status, then a byte count or '-') at a field edge? */
@@ -92,8 +74,8 @@ typedef struct clf_fields {
 
 /* Parses one line; 0 on success, -1 with err set. The line is modified. */
 static int parse_line(wl_parser *p, char *line, clf_fields *f, sim_error *err) {
-  const char *path = wl_linebuf_path(p->lb);
-  long ln = wl_linebuf_lineno(p->lb);
+  const char *path = wl_linebuf_path(p->line.lb);
+  long ln = wl_linebuf_lineno(p->line.lb);
   char *lb = strchr(line, '[');
   char *rb = lb ? strchr(lb, ']') : NULL;
   if (!lb || !rb)
@@ -137,24 +119,24 @@ static int read_clf(wl_parser *p, wl_rec *out, sim_error *err) {
   for (;;) {
     char *line;
     size_t len;
-    int rc = wl_linebuf_next(p->lb, &line, &len, err);
+    int rc = wl_linebuf_next(p->line.lb, &line, &len, err);
     if (rc < 0) return rc;
     if (rc == 0) return 0;
     if (len == 0) continue;
     clf_fields f;
     if (parse_line(p, line, &f, err) != 0) {
-      rc = wl_parse_bad_record(p->env, err);
+      rc = wl_parse_bad_record(p->line.env, err);
       if (rc) return rc;
       continue;
     }
-    if (!wl_filter_accepts(p->env->filter, f.url, f.status, NULL)) {
-      p->env->counts->filtered++;
+    if (!wl_filter_accepts(p->line.env->filter, f.url, f.status, NULL)) {
+      p->line.env->counts->filtered++;
       continue;
     }
-    *out = (wl_rec){wl_spread_in(p->env, f.t_s, 1.0), f.t_s, NAN, NAN, f.bytes, f.status,
-                    wl_linebuf_lineno(p->lb)};
+    *out = (wl_rec){wl_spread_in(p->line.env, f.t_s, 1.0), f.t_s, NAN, NAN, f.bytes, f.status,
+                    wl_linebuf_lineno(p->line.lb)};
     return 1;
   }
 }
 
-const wl_format wl_format_clf = {"clf", false, open_clf, read_clf, NULL, free_clf};
+const wl_format wl_format_clf = {"clf", false, open_clf, read_clf, NULL, wl_line_parser_free};
