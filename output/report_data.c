@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "output/recorder.h"
+
 /* --- CSV rows ---------------------------------------------------------------- */
 
 /* Called once per row (the header too) with its fields; returns a status. */
@@ -85,10 +87,95 @@ static bool parse_number(const char *text, double *v) {
 
 /* --- numeric tables ---------------------------------------------------------- */
 
+/* How a column merges when several rows become one (out_series_read): the
+ * recorder's counters add up, an interval starts where its first part did, a
+ * running total is its last part's, latency quantiles take the worst part's,
+ * and everything else (time-weighted gauges, utilisations, shares) averages. */
+enum { MERGE_MEAN = 0, MERGE_SUM, MERGE_MAX, MERGE_FIRST, MERGE_LAST };
+
+static int merge_kind_of(const char *name) {
+  if (strcmp(name, "t_s") == 0) return MERGE_FIRST;
+  if (strcmp(name, "cost_cum_usd") == 0) return MERGE_LAST;
+  if (strncmp(name, "latency_", 8) == 0) return MERGE_MAX;
+  for (int c = 0; c < OUT_COUNTER_COUNT; c++)
+    if (strcmp(name, out_counter_name((out_counter)c)) == 0) return MERGE_SUM;
+  return MERGE_MEAN;
+}
+
+/* a merged with b (NaN: no value; a mean of two halves is their average). */
+static double merge2(int kind, double a, double b) {
+  if (isnan(a)) return kind == MERGE_FIRST ? a : b;
+  if (isnan(b)) return kind == MERGE_LAST ? b : a;
+  switch (kind) {
+  case MERGE_SUM: return a + b;
+  case MERGE_MAX: return a > b ? a : b;
+  case MERGE_FIRST: return a;
+  case MERGE_LAST: return b;
+  default: return (a + b) / 2;
+  }
+}
+
 typedef struct table_builder {
   out_table *t;
   size_t cap;
+  /* Bounded reading (out_series_read; max_rows 0: unbounded): each table row
+   * holds `per_row` file rows; the next one builds up in acc (acc_n rows). */
+  size_t max_rows, per_row, acc_n;
+  int *kind;
+  double *acc, *acc_count; /* MERGE_MEAN: sum and count of the values seen */
+  double *row;             /* the row being parsed */
 } table_builder;
+
+static void push_row(table_builder *b, const double *v) {
+  out_table *t = b->t;
+  if (t->n_rows == b->cap) {
+    b->cap = b->cap ? 2 * b->cap : 256;
+    for (size_t c = 0; c < t->n_cols; c++)
+      t->cols[c] = sim_xrealloc(t->cols[c], b->cap * sizeof *t->cols[c]);
+  }
+  for (size_t c = 0; c < t->n_cols; c++) t->cols[c][t->n_rows] = v[c];
+  t->n_rows++;
+}
+
+/* The table is full: neighbouring rows merge in pairs, and from now on each
+ * row holds twice as many of the file's. */
+static void halve(table_builder *b) {
+  out_table *t = b->t;
+  size_t n = t->n_rows / 2;
+  for (size_t c = 0; c < t->n_cols; c++)
+    for (size_t r = 0; r < n; r++)
+      t->cols[c][r] = merge2(b->kind[c], t->cols[c][2 * r], t->cols[c][2 * r + 1]);
+  t->n_rows = n;
+  b->per_row *= 2;
+}
+
+/* The accumulated rows become one table row (means divided out). */
+static void push_acc(table_builder *b) {
+  for (size_t c = 0; c < b->t->n_cols; c++)
+    if (b->kind[c] == MERGE_MEAN) b->acc[c] = b->acc_count[c] ? b->acc[c] / b->acc_count[c] : NAN;
+  push_row(b, b->acc);
+  b->acc_n = 0;
+}
+
+/* One row of the file into the accumulator (bounded reading). A full one
+ * becomes a table row; when the table is full too, its rows merge in pairs
+ * first and the accumulator goes on to the new, doubled size. */
+static void accumulate(table_builder *b, const double *v) {
+  for (size_t c = 0; c < b->t->n_cols; c++) {
+    double *a = &b->acc[c];
+    if (b->acc_n == 0) {
+      *a = b->kind[c] == MERGE_MEAN && isnan(v[c]) ? 0 : v[c];
+      b->acc_count[c] = !isnan(v[c]);
+    } else if (b->kind[c] == MERGE_MEAN) {
+      if (!isnan(v[c])) *a += v[c], b->acc_count[c]++;
+    } else {
+      *a = merge2(b->kind[c], *a, v[c]);
+    }
+  }
+  if (++b->acc_n < b->per_row) return;
+  if (b->t->n_rows == b->max_rows) halve(b);
+  else push_acc(b);
+}
 
 static int table_row(void *arg, const char *path, size_t line, char **fields, size_t n,
                      sim_error *err) {
@@ -100,41 +187,59 @@ static int table_row(void *arg, const char *path, size_t line, char **fields, si
     t->cols = sim_xcalloc(n, sizeof *t->cols);
     /* Columns exist from the header on, so a table with no rows still has them. */
     b->cap = 256;
+    b->kind = sim_xcalloc(n + 1, sizeof *b->kind);
+    b->acc = sim_xcalloc(3 * (n + 1), sizeof *b->acc);
+    b->acc_count = b->acc + n + 1;
+    b->row = b->acc_count + n + 1;
     for (size_t c = 0; c < n; c++) {
       t->names[c] = sim_xstrdup(fields[c]);
       t->cols[c] = sim_xmalloc(b->cap * sizeof *t->cols[c]);
+      b->kind[c] = merge_kind_of(fields[c]);
     }
     return SIM_OK;
   }
   if (n != t->n_cols)
     return sim_errorf(err, SIM_EINPUT, "%s:%zu: expected %zu fields, got %zu", path, line,
                       t->n_cols, n);
-  if (t->n_rows == b->cap) {
-    b->cap = b->cap ? 2 * b->cap : 256;
-    for (size_t c = 0; c < t->n_cols; c++)
-      t->cols[c] = sim_xrealloc(t->cols[c], b->cap * sizeof *t->cols[c]);
-  }
   for (size_t c = 0; c < n; c++)
-    if (!parse_number(fields[c], &t->cols[c][t->n_rows]))
+    if (!parse_number(fields[c], &b->row[c]))
       return sim_errorf(err, SIM_EINPUT, "%s:%zu: column '%s': not a number: '%s'", path, line,
                         t->names[c], fields[c]);
-  t->n_rows++;
+  if (b->max_rows) accumulate(b, b->row);
+  else push_row(b, b->row);
   return SIM_OK;
 }
 
-int out_table_read(const char *path, out_table **out, sim_error *err) {
-  table_builder b = {sim_xcalloc(1, sizeof *b.t), 0};
+static int read_table(const char *path, size_t max_rows, out_table **out, size_t *per_row,
+                      sim_error *err) {
+  SIM_ASSERT(max_rows == 0 || max_rows >= 2);
+  table_builder b = {.t = sim_xcalloc(1, sizeof *b.t), .max_rows = max_rows, .per_row = 1};
   int rc = csv_each(path, table_row, &b, err);
   if (rc == SIM_OK && b.t->n_cols == 0)
     rc = sim_errorf(err, SIM_EINPUT, "%s:1: empty file (expected a header)", path);
+  if (rc == SIM_OK && b.acc_n) { /* the last rows: fewer than a full one */
+    if (b.t->n_rows == b.max_rows) halve(&b);
+    push_acc(&b);
+  }
+  free(b.kind);
+  free(b.acc);
   if (rc) {
     out_table_free(b.t);
     b.t = NULL;
   }
   *out = b.t;
+  if (per_row) *per_row = b.per_row;
   return rc;
 }
 
+int out_table_read(const char *path, out_table **out, sim_error *err) {
+  return read_table(path, 0, out, NULL, err);
+}
+
+int out_series_read(const char *path, size_t max_rows, out_table **out, size_t *per_row,
+                    sim_error *err) {
+  return read_table(path, max_rows, out, per_row, err);
+}
 void out_table_free(out_table *t) {
   if (!t) return;
   for (size_t c = 0; c < t->n_cols; c++) {
@@ -399,7 +504,7 @@ static int read_platform_files(const char *dir, out_run_platform *p, sim_error *
   char *ts = join(dir, p->name, "timeseries.csv");
   char *dec = join(dir, p->name, "decisions.csv");
   char *lat = join(dir, p->name, "latency.csv");
-  if (exists(ts)) rc = out_table_read(ts, &p->ts, err);
+  if (exists(ts)) rc = out_series_read(ts, OUT_SERIES_MAX_ROWS, &p->ts, &p->ts_per_row, err);
   if (rc == SIM_OK && exists(dec)) rc = read_decisions(dec, p, err);
   if (rc == SIM_OK && exists(lat)) rc = read_latency(lat, p, err);
   free(ts);

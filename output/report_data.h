@@ -34,6 +34,20 @@ typedef struct out_table {
 int out_table_read(const char *path, out_table **out, sim_error *err);
 void out_table_free(out_table *t);
 
+/* The most rows of a platform's time series the report holds (about 60 MB of
+ * a 29-column series): a longer one is read in bounded memory. */
+#define OUT_SERIES_MAX_ROWS ((size_t)1 << 18)
+
+/* Reads a timeseries.csv (output/recorder.h) keeping at most max_rows rows
+ * (>= 2; 0: all): past that, neighbouring rows merge in pairs, as often as
+ * needed, so each table row stands for *per_row consecutive rows of the file
+ * (a power of two; the last row may stand for fewer). Merged, the recorder's
+ * counters add up, t_s is the first row's, cost_cum_usd the last's, latency
+ * quantiles are the worst row's and every other column the mean of its rows.
+ * Errors as out_table_read. */
+int out_series_read(const char *path, size_t max_rows, out_table **out, size_t *per_row,
+                    sim_error *err);
+
 /* The column named `name`, or NULL when the table (may be NULL) lacks it. */
 const double *out_table_col(const out_table *t, const char *name);
 
@@ -64,6 +78,7 @@ typedef struct out_run_platform {
   bool incomplete;     /* summary.json "complete": false (stopped early) */
   size_t n_fields;
   out_table *ts;       /* timeseries.csv, or NULL when absent */
+  size_t ts_per_row;   /* rows of timeseries.csv in each row of ts (out_series_read) */
   out_decision_row *decisions;
   size_t n_decisions;
   bool has_decisions;  /* decisions.csv was present */

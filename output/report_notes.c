@@ -572,9 +572,23 @@ static void scaling_note(out_notes *n, const out_run_platform *p) {
        out_fmt_clock(peak->t_s, b, sizeof b), out_fmt_duration(peak->t_s - first->t_s, c, sizeof c));
 }
 
+/* A time series longer than the report holds was merged on reading
+ * (out_series_read): charts and notes see coarser intervals. */
+static void merged_series_note(out_notes *n, const out_run *run) {
+  for (size_t i = 0; i < run->n_platforms; i++) {
+    const out_run_platform *p = &run->platforms[i];
+    if (p->ts_per_row > 1)
+      note(n, "%s's timeseries.csv has more rows than the report holds (%zu): its charts and "
+           "these notes merge every %zu intervals into one (counts added, gauges averaged, "
+           "latency quantiles the worst of them). The file itself is whole.",
+           p->name, (size_t)OUT_SERIES_MAX_ROWS, p->ts_per_row);
+  }
+}
+
 void out_notes_build(const out_run *run, out_notes *n) {
   out_surge s = {0};
   char a[32], b[32];
+  merged_series_note(n, run);
   if (out_find_surge(run, &s)) {
     note(n, "The largest surge: arrivals rose from %.3g/s to %.3g/s, starting at %s (peak "
          "interval at %s). Reactions below are measured from its start.",

@@ -23,8 +23,7 @@ static const cfg_field limits_fields[] = {
     {.key = "timeseries_rows", .type = CFG_NUMBER,
      .offset = offsetof(sim_limits, timeseries_rows), .def = "1e7", .min = 0, .max = INFINITY,
      .doc = "most rows of one platform's timeseries.csv (duration / output.resolution; "
-            "about 300 bytes each in the report's memory); more is an error at validation; "
-            "0: no limit"},
+            "about 100 bytes each on disk); more is an error at validation; 0: no limit"},
     {0}};
 
 const cfg_schema sim_limits_schema = {

@@ -517,9 +517,49 @@ static void test_settings_collect(void) {
   out_settings_free(s);
 }
 
+/* A time series longer than the report holds is merged on reading: 10 rows
+ * kept in at most 4 become [1-4], [5-8], [9-10] (pairs merge when the table
+ * fills, twice), with counters added, t_s the first row's, cost_cum_usd the
+ * last's, latency quantiles the worst, gauges averaged, NaN skipped. */
+static void test_series_merge(void) {
+  char text[2048] = "t_s,arrivals,in_flight,latency_p99_s,cost_cum_usd\n";
+  for (int r = 1; r <= 10; r++) {
+    size_t used = strlen(text);
+    char lat[16] = "";
+    if (r != 3) snprintf(lat, sizeof lat, "%d", r % 3);
+    snprintf(text + used, sizeof text - used, "%d,%d,%d,%s,%d\n", 10 * (r - 1), r, r, lat, r);
+  }
+  write_file(DIR "/series.csv", text);
+  out_table *t = NULL;
+  size_t per_row = 0;
+  sim_error err = {0};
+  CHECK_INT(out_series_read(DIR "/series.csv", 4, &t, &per_row, &err), 0, "series reads: %s",
+            err.msg);
+  if (!t) return;
+  CHECK_INT(t->n_rows, 3, "10 rows in at most 4: three rows");
+  CHECK_INT(per_row, 4, "each standing for 4 rows of the file");
+  const double *ts = out_table_col(t, "t_s"), *arr = out_table_col(t, "arrivals"),
+               *fl = out_table_col(t, "in_flight"), *p99 = out_table_col(t, "latency_p99_s"),
+               *cum = out_table_col(t, "cost_cum_usd");
+  const double want_ts[] = {0, 40, 80}, want_arr[] = {10, 26, 19}, want_fl[] = {2.5, 6.5, 9.5},
+               want_p99[] = {2, 2, 1}, want_cum[] = {4, 8, 10};
+  for (int i = 0; i < 3; i++) {
+    CHECK_REL(ts[i], want_ts[i], 0, "merged row %d: t_s is its first row's", i);
+    CHECK_REL(arr[i], want_arr[i], 0, "merged row %d: arrivals add up", i);
+    CHECK_REL(fl[i], want_fl[i], 1e-12, "merged row %d: a gauge averages", i);
+    CHECK_REL(p99[i], want_p99[i], 0, "merged row %d: p99 is the worst (NaN skipped)", i);
+    CHECK_REL(cum[i], want_cum[i], 0, "merged row %d: cost_cum_usd is its last row's", i);
+  }
+  out_table_free(t);
+  CHECK_INT(out_series_read(DIR "/series.csv", 0, &t, &per_row, &err), 0, "unbounded read");
+  CHECK(t && t->n_rows == 10 && per_row == 1, "max_rows 0 keeps every row");
+  out_table_free(t);
+}
+
 int main(void) {
   check_init();
   mkdir(DIR, 0777);
+  test_series_merge();
   test_report();
   test_bad_folders();
   test_no_surge();
