@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <libfyaml.h>
 #include <math.h>
+#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +315,20 @@ static int decision_number(decision_list *d, const char *text, const char *col, 
                     d->line, col, text);
 }
 
+static int compare_text(const void *a, const void *b) { return strcmp(a, b); }
+
+/* The decisions' text cells repeat — a handful of sources, events, statuses
+ * and reasons over thousands of rows — so each distinct text is kept once, in
+ * the C library's search tree (tsearch), and rows point at it. */
+static const char *intern(void **texts, const char *text) {
+  char **found = tfind(text, texts, compare_text);
+  if (found) return *found;
+  char *copy = sim_xstrdup(text);
+  found = tsearch(copy, texts, compare_text);
+  SIM_ASSERT(found); /* NULL only when the tree could not allocate */
+  return *found;
+}
+
 static void decision_row(void *arg, char **c) {
   decision_list *d = arg;
   out_run_platform *p = d->p;
@@ -333,11 +348,11 @@ static void decision_row(void *arg, char **c) {
     d->rc = sim_errorf(d->err, SIM_EINPUT, "%s:%zu: column 't_s': empty", d->path, d->line);
     return;
   }
-  r.source = sim_xstrdup(c[1]);
-  r.event = sim_xstrdup(c[2]);
-  r.metric = sim_xstrdup(c[3]);
-  r.status = sim_xstrdup(c[7]);
-  r.reason = sim_xstrdup(c[8]);
+  r.source = intern(&p->decision_texts, c[1]);
+  r.event = intern(&p->decision_texts, c[2]);
+  r.metric = intern(&p->decision_texts, c[3]);
+  r.status = intern(&p->decision_texts, c[7]);
+  r.reason = intern(&p->decision_texts, c[8]);
   p->decisions[p->n_decisions++] = r;
 }
 
@@ -538,14 +553,7 @@ static void platform_free(out_run_platform *p) {
   for (size_t i = 0; i < p->n_fields; i++) free(p->fields[i].key);
   free(p->fields);
   out_table_free(p->ts);
-  for (size_t i = 0; i < p->n_decisions; i++) {
-    out_decision_row *d = &p->decisions[i];
-    free(d->source);
-    free(d->event);
-    free(d->metric);
-    free(d->status);
-    free(d->reason);
-  }
+  tdestroy(p->decision_texts, free);
   free(p->decisions);
   free(p->lat_s);
   free(p->lat_count);

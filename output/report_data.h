@@ -54,9 +54,9 @@ const double *out_table_col(const out_table *t, const char *name);
 /* One row of decisions.csv; NaN where the cell was empty. */
 typedef struct out_decision_row {
   double t_s;
-  char *source, *event, *metric;
+  const char *source, *event, *metric; /* owned by the platform's decision_texts */
   double value, old_desired, new_desired;
-  char *status, *reason;
+  const char *status, *reason;
 } out_decision_row;
 
 /* One row of settings.csv. */
@@ -81,6 +81,7 @@ typedef struct out_run_platform {
   size_t ts_per_row;   /* rows of timeseries.csv in each row of ts (out_series_read) */
   out_decision_row *decisions;
   size_t n_decisions;
+  void *decision_texts; /* each distinct text of the decisions once (a tsearch tree) */
   bool has_decisions;  /* decisions.csv was present */
   double *lat_s;       /* latency.csv: bucket values (s), increasing */
   double *lat_count;   /* requests in each bucket */
