@@ -107,25 +107,8 @@ static void test_malformed(void) {
        "yesterday \"forward\"",
        "request_creation_time: expected an ISO 8601 time, got 'yesterday'"},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    FILE *f = fopen(path, "w");
-    fprintf(f, "%s%s\n%s", good, cases[i].line, good);
-    fclose(f);
-    wl_trace_cfg c = trace_cfg(path, WL_FMT_ALB);
-    trace_summary s = trace_read_all(&c, NULL);
-    char want[400];
-    snprintf(want, sizeof want, "%s:2: %s", path, cases[i].msg);
-    CHECK_INT(s.rc, -SIM_EINPUT, "alb bad %zu: input error", i);
-    CHECK_STR(s.err.msg, want, "alb bad %zu: message", i);
-    c.on_error = WL_ON_ERROR_SKIP;
-    wl_source *src;
-    sim_error err;
-    trace_open(&c, NULL, &src, &err);
-    s = trace_drain(src, 0);
-    CHECK(s.rc == 0 && s.n == 2 && src->skipped == 1, "alb bad %zu: skipped and counted", i);
-    wl_source_free(src);
-    trace_cfg_free(&c);
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    trace_check_malformed(path, WL_FMT_ALB, "alb", i, good, cases[i].line, cases[i].msg);
   remove(path);
 }
 

@@ -126,25 +126,8 @@ static void test_malformed(void) {
       {"h - - [01/Aug/1995:02:00:00 -0400] \"GET / HTTP/1.0\" 200 12k",
        "bytes: expected a byte count or '-', got '12k'"},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    FILE *f = fopen(path, "w");
-    fprintf(f, "%s%s\n%s", good, cases[i].line, good);
-    fclose(f);
-    wl_trace_cfg c = trace_cfg(path, WL_FMT_CLF);
-    trace_summary s = trace_read_all(&c, NULL);
-    char want[300];
-    snprintf(want, sizeof want, "%s:2: %s", path, cases[i].msg);
-    CHECK_INT(s.rc, -SIM_EINPUT, "clf bad %zu: input error", i);
-    CHECK_STR(s.err.msg, want, "clf bad %zu: message", i);
-    c.on_error = WL_ON_ERROR_SKIP;
-    wl_source *src;
-    sim_error err;
-    trace_open(&c, NULL, &src, &err);
-    s = trace_drain(src, 0);
-    CHECK(s.rc == 0 && s.n == 2 && src->skipped == 1, "clf bad %zu: skipped and counted", i);
-    wl_source_free(src);
-    trace_cfg_free(&c);
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    trace_check_malformed(path, WL_FMT_CLF, "clf", i, good, cases[i].line, cases[i].msg);
   remove(path);
 }
 

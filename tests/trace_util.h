@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "sim/error.h"
+#include "tests/check.h"
 #include "workloads/source.h"
 #include "workloads/trace.h"
 
@@ -86,6 +87,35 @@ static inline trace_summary trace_read_all(const wl_trace_cfg *c, const wl_trans
   s = trace_drain(src, 0);
   wl_source_free(src);
   return s;
+}
+
+/* Checks a malformed `line` of `format` written between two copies of
+ * `good` (each a line with its newline) at path: on_error fail stops with an
+ * input error "path:2: msg"; on_error skip reads both good lines and counts
+ * the bad one. `name` and `i` label the checks. */
+static inline void trace_check_malformed(const char *path, int format, const char *name, size_t i,
+                                         const char *good, const char *line, const char *msg) {
+  FILE *f = fopen(path, "w");
+  if (!f) abort();
+  fprintf(f, "%s%s\n%s", good, line, good);
+  fclose(f);
+  wl_trace_cfg c = trace_cfg(path, format);
+  trace_summary s = trace_read_all(&c, NULL);
+  char want[512];
+  snprintf(want, sizeof want, "%s:2: %s", path, msg);
+  CHECK_INT(s.rc, -SIM_EINPUT, "%s bad %zu: input error", name, i);
+  CHECK_STR(s.err.msg, want, "%s bad %zu: message", name, i);
+  c.on_error = WL_ON_ERROR_SKIP;
+  wl_source *src;
+  sim_error err;
+  if (trace_open(&c, NULL, &src, &err) == 0) {
+    s = trace_drain(src, 0);
+    CHECK(s.rc == 0 && s.n == 2 && src->skipped == 1, "%s bad %zu: skipped and counted", name, i);
+    wl_source_free(src);
+  } else {
+    CHECK(0, "%s bad %zu: opens under on_error: skip (%s)", name, i, err.msg);
+  }
+  trace_cfg_free(&c);
 }
 
 /* Writes a gzip copy of a file to dst; 0 on success. */
